@@ -217,9 +217,13 @@ export interface DataQuality {
   repricedRows: number;
   /** Successful rows whose model has no list price (excluded from listPriceCostUsd). */
   listPriceMissingRows: number;
-  /** Successful rows without a context_file / response_file URI. */
-  rowsWithoutContextFile: number;
-  rowsWithoutResponseFile: number;
+  /**
+   * Rows without a context_file / response_file URI, from the files' column statistics (null counts),
+   * over every row group read (so not limited to the window); null when the files carry no such statistics.
+   * The report never reads those columns' values: it needs only their presence.
+   */
+  rowsWithoutContextFile: number | null;
+  rowsWithoutResponseFile: number | null;
   /** Notes a reader must see (e.g. "headline cost excludes 2 unpriced models"). */
   notes: string[];
 }

@@ -1,0 +1,98 @@
+/**
+ * Raw decoded columns → uniform column arrays the aggregator can trust:
+ * instants as epoch ms (NaN when unusable), numbers as float64 (NaN for null; BigInt, numeric
+ * strings and Decimals accepted), text as string | null. A column missing from the file (schema
+ * drift: older files lack cost, context_length, processing_time_ms) is all null.
+ */
+import type { RawBatch } from '../read/parquet-reader.js';
+import { toInstant } from './timestamps.js';
+
+export interface LogBatch {
+  length: number;
+  /** Epoch ms; NaN when the timestamp is null or not an instant. */
+  instant: Float64Array;
+  /** The raw timestamp value, kept only to explain skipped rows. */
+  rawTimestamp: ArrayLike<unknown>;
+  query: ArrayLike<string | null>;
+  modelId: ArrayLike<string | null>;
+  inputTokens: Float64Array;
+  outputTokens: Float64Array;
+  totalTokens: Float64Array;
+  cost: Float64Array;
+  contextLength: Float64Array;
+  latencyMs: Float64Array;
+  error: ArrayLike<string | null>;
+  errorType: ArrayLike<string | null>;
+  stage: ArrayLike<string | null>;
+}
+
+function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v === null || v === undefined) return NaN;
+  if (typeof v === 'string') return v.trim() === '' ? NaN : Number(v);
+  return NaN;
+}
+
+function numbers(col: ArrayLike<unknown> | undefined, length: number): Float64Array {
+  const out = new Float64Array(length);
+  if (!col) return out.fill(NaN);
+  if (col instanceof Float64Array) return col;
+  for (let i = 0; i < length; i++) {
+    const v = col[i];
+    out[i] = typeof v === 'number' ? v : toNumber(v);
+  }
+  return out;
+}
+
+function texts(col: ArrayLike<unknown> | undefined, length: number): ArrayLike<string | null> {
+  if (!col) return new Array<null>(length).fill(null);
+  let clean = true;
+  for (let i = 0; i < length; i++) {
+    const v = col[i];
+    if (v !== null && typeof v !== 'string') {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return col as ArrayLike<string | null>;
+  const out = new Array<string | null>(length);
+  for (let i = 0; i < length; i++) {
+    const v = col[i];
+    out[i] = v === null || v === undefined ? null : v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v);
+  }
+  return out;
+}
+
+export function normalise(batch: RawBatch): LogBatch {
+  const n = batch.length;
+  const c = batch.columns;
+  const raw = c.timestamp ?? new Array(n).fill(null);
+  const instant = new Float64Array(n);
+  for (let i = 0; i < n; i++) instant[i] = toInstant(raw[i]);
+  const inputTokens = numbers(c.input_tokens, n);
+  const outputTokens = numbers(c.output_tokens, n);
+  const totalTokens = numbers(c.total_tokens, n);
+  // total_tokens missing (older files) but input and output present: total = input + output
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(totalTokens[i]) && !Number.isNaN(inputTokens[i]) && !Number.isNaN(outputTokens[i])) {
+      totalTokens[i] = inputTokens[i] + outputTokens[i];
+    }
+  }
+  return {
+    length: n,
+    instant,
+    rawTimestamp: raw,
+    query: texts(c.query, n),
+    modelId: texts(c.model_id, n),
+    inputTokens,
+    outputTokens,
+    totalTokens,
+    cost: numbers(c.cost, n),
+    contextLength: numbers(c.context_length, n),
+    latencyMs: numbers(c.processing_time_ms, n),
+    error: texts(c.error, n),
+    errorType: texts(c.error_type, n),
+    stage: texts(c.stage, n),
+  };
+}

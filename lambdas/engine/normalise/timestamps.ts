@@ -1,0 +1,109 @@
+/**
+ * Timestamps → instants (epoch milliseconds, UTC).
+ *
+ * Accepted forms of the `timestamp` column:
+ * - ISO-8601 strings `YYYY-MM-DDTHH:MM[:SS[.fraction]]` with `Z`, with an offset (`+05:30`, `+0530`, `+05`),
+ *   or naive (read as UTC); a space may stand in for `T`; the fraction may have up to 9 digits.
+ * - Parquet TIMESTAMP columns, which the reader hands over as `Date` objects.
+ * - Numbers or BigInts are read as epoch milliseconds (some writers store them so).
+ *
+ * The parser is a hand-rolled fast path over char codes (it runs once per row, millions of times);
+ * anything it does not accept is NaN, and the caller counts the row as skipped with a reason.
+ */
+
+const DIGIT_0 = 48;
+
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = s.charCodeAt(i) - DIGIT_0;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1];
+}
+
+/** Parse an ISO-8601 timestamp string to epoch milliseconds (fractional below 1 ms kept); NaN if invalid. */
+export function parseIsoTimestamp(s: string): number {
+  const len = s.length;
+  if (len < 16) return NaN;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const sep = s.charCodeAt(10);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
+  if (day > daysInMonth(year, month)) return NaN;
+  if (sep !== 84 /* T */ && sep !== 32 /* space */ && sep !== 116 /* t */) return NaN;
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || s.charCodeAt(13) !== 58) return NaN;
+  let i = 16;
+  let second = 0;
+  let fractionMs = 0;
+  if (i < len && s.charCodeAt(i) === 58 /* : */) {
+    second = digits(s, i + 1, 2);
+    if (second < 0 || second > 59) return NaN;
+    i += 3;
+    if (i < len && (s.charCodeAt(i) === 46 /* . */ || s.charCodeAt(i) === 44 /* , */)) {
+      i++;
+      let scale = 100;
+      const start = i;
+      while (i < len) {
+        const d = s.charCodeAt(i) - DIGIT_0;
+        if (d < 0 || d > 9) break;
+        fractionMs += d * scale;
+        scale /= 10;
+        i++;
+      }
+      if (i === start || i - start > 9) return NaN;
+    }
+  }
+  let offsetMinutes = 0;
+  if (i < len) {
+    const c = s.charCodeAt(i);
+    if (c === 90 /* Z */ || c === 122 /* z */) {
+      if (i + 1 !== len) return NaN;
+    } else if (c === 43 /* + */ || c === 45 /* - */) {
+      const oh = digits(s, i + 1, 2);
+      if (oh < 0 || oh > 23) return NaN;
+      let om = 0;
+      const rest = len - (i + 3);
+      if (rest === 3 && s.charCodeAt(i + 3) === 58) om = digits(s, i + 4, 2);
+      else if (rest === 2) om = digits(s, i + 3, 2);
+      else if (rest !== 0) return NaN;
+      if (om < 0 || om > 59) return NaN;
+      offsetMinutes = (c === 43 ? 1 : -1) * (oh * 60 + om);
+    } else {
+      return NaN;
+    }
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second) + fractionMs - offsetMinutes * 60_000;
+}
+
+/** Any value of a `timestamp` column → epoch milliseconds, or NaN when it is missing or not a timestamp. */
+export function toInstant(value: unknown): number {
+  if (typeof value === 'string') return parseIsoTimestamp(value);
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : NaN;
+  return NaN;
+}
+
+/** Why a timestamp value could not be used (for the data-quality ledger). */
+export function timestampSkipReason(value: unknown): string {
+  return value === null || value === undefined
+    ? 'timestamp is null'
+    : 'timestamp is not a valid ISO-8601 instant';
+}
+
+/** Epoch milliseconds → ISO-8601 UTC string with milliseconds. */
+export function toIsoUtc(ms: number): string {
+  return new Date(Math.floor(ms)).toISOString();
+}
