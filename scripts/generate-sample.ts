@@ -468,16 +468,27 @@ function fill(text: string, row: FileRow): string {
   return text.replaceAll('{company}', row.company).replaceAll('{metric}', row.metric).replaceAll('{fy}', row.fy);
 }
 
+/** Random sentence indices, never the same one twice in a row. */
+function sentencePicker(rand: () => number): () => number {
+  let last = -1;
+  return () => {
+    const n = SENTENCES.length;
+    last = last < 0 ? Math.floor(rand() * n) : (last + 1 + Math.floor(rand() * (n - 1))) % n;
+    return last;
+  };
+}
+
 function contextText(row: FileRow, maxChars: number | 'full', seed: number): string {
   const target = maxChars === 'full' ? row.context_length ?? 0 : Math.min(row.context_length ?? 0, maxChars);
   const rand = prng(mix32(seed, row.g, 3));
+  const pick = sentencePicker(rand);
   const parts: string[] = [];
   let length = 0;
   for (let chunk = 1; length < target; chunk++) {
     const section = SECTIONS[Math.floor(rand() * SECTIONS.length)]!;
     let block = `[Chunk ${chunk}] ${row.company} Form 10-K, ${row.fy}, ${section}\n`;
     const n = 3 + Math.floor(rand() * 4);
-    for (let k = 0; k < n; k++) block += `${fill(SENTENCES[Math.floor(rand() * SENTENCES.length)]!, row)} `;
+    for (let k = 0; k < n; k++) block += `${fill(SENTENCES[pick()]!, row)} `;
     block = `${block.trimEnd()}\n\n`;
     parts.push(block);
     length += block.length;
@@ -487,9 +498,10 @@ function contextText(row: FileRow, maxChars: number | 'full', seed: number): str
 
 function responseJson(row: FileRow, seed: number): string {
   const rand = prng(mix32(seed, row.g, 4));
+  const pick = sentencePicker(rand);
   const sentences: string[] = [];
   const n = 3 + Math.floor(rand() * 3);
-  for (let k = 0; k < n; k++) sentences.push(fill(SENTENCES[Math.floor(rand() * SENTENCES.length)]!, row));
+  for (let k = 0; k < n; k++) sentences.push(fill(SENTENCES[pick()]!, row));
   const body = {
     timestamp: row.timestamp,
     query: row.query,
