@@ -6,7 +6,7 @@
  * With no arguments: the bundled sample (sample/finrag), all its dates, into ./out/report.
  * Exit 0 on success; 2 on bad arguments; 1 when the source cannot be read or the report fails.
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeReportFolder } from '../lambdas/engine/deliver/folder.js';
@@ -29,6 +29,12 @@ export interface CliOptions {
   timezone: string;
   prices: string | null;
   quiet: boolean;
+}
+
+/** A path shown relative to the working directory when it lies inside it. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 export function parseCli(argv: string[]): CliOptions | 'help' {
@@ -67,7 +73,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     window = { days: Number(v.days) };
   }
   return {
-    source: v.source ?? SAMPLE_ROOT,
+    source: v.source ?? displayPath(SAMPLE_ROOT),
     out: v.out ?? join('out', 'report'),
     window,
     timezone: v.tz ?? 'UTC',
