@@ -1,0 +1,126 @@
+/** Small pure pieces of the engine, checked against values worked out by hand. */
+import { DayClock, addDays, isIsoDate, startOfLocalDay } from '../../lambdas/engine/aggregate/calendar.js';
+import { Float64Column, concatColumns, percentileSorted } from '../../lambdas/engine/aggregate/percentiles.js';
+import { parseIsoTimestamp, toInstant } from '../../lambdas/engine/normalise/timestamps.js';
+import { displayName } from '../../lambdas/engine/pricing/display-name.js';
+import { PriceBook, loadPriceOverrides } from '../../lambdas/engine/pricing/pricing.js';
+import { classifyFile, partitionDate, partitionPruneReason } from '../../lambdas/engine/source/partitions.js';
+
+describe('timestamps', () => {
+  // 2025-11-19T00:24:11Z = 1763511851 s since the epoch (20,411 days × 86,400 + 1,451 s)
+  const base = 1763511851000;
+  test.each([
+    ['2025-11-19T00:24:11Z', base],
+    ['2025-11-19T00:24:11.664382Z', base + 664.382],
+    ['2025-11-19 00:24:11', base],
+    ['2025-11-19T05:54:11+05:30', base],
+    ['2025-11-19T05:54:11+0530', base],
+    ['2025-11-18T19:24:11-05', base],
+    ['2025-11-19T00:24Z', base - 11000],
+    ['2025-11-19T00:24:11.123456789Z', base + 123.456789],
+  ])('%s', (s, expected) => {
+    expect(parseIsoTimestamp(s)).toBeCloseTo(expected, 6);
+  });
+  test.each(['', 'yesterday', '2025-13-01T00:00:00Z', '2025-02-29T00:00:00Z', '2025-11-19T24:00:00Z', '2025-11-19T00:24:11 Z', '2025-11-19T00:24:11+25:00', '2025-11-19T00:24:11.Z'])(
+    'rejects %j',
+    (s) => expect(parseIsoTimestamp(s)).toBeNaN(),
+  );
+  test('Parquet TIMESTAMP values arrive as Date; null is NaN', () => {
+    expect(toInstant(new Date(base))).toBe(base);
+    expect(toInstant(BigInt(base))).toBe(base);
+    expect(toInstant(null)).toBeNaN();
+  });
+});
+
+describe('calendar', () => {
+  test('dates', () => {
+    expect(isIsoDate('2024-02-29')).toBe(true);
+    expect(isIsoDate('2025-02-29')).toBe(false);
+    expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
+  });
+  test('local days across a DST change (Europe/Paris, 2025-10-26: 03:00 CEST → 02:00 CET)', () => {
+    const clock = new DayClock('Europe/Paris');
+    const day = (iso: string) => new Date(clock.dayOf(Date.parse(iso)) * 86_400_000).toISOString().slice(0, 10);
+    expect(day('2025-10-25T21:59:59Z')).toBe('2025-10-25'); // 23:59:59 CEST
+    expect(day('2025-10-25T22:00:00Z')).toBe('2025-10-26'); // 00:00 CEST
+    expect(day('2025-10-26T22:59:59Z')).toBe('2025-10-26'); // 23:59:59 CET
+    expect(day('2025-10-26T23:00:00Z')).toBe('2025-10-27');
+    // Asia/Kathmandu is UTC+05:45
+    expect(new Date(new DayClock('Asia/Kathmandu').dayOf(Date.parse('2025-01-01T18:15:00Z')) * 86_400_000).toISOString().slice(0, 10)).toBe('2025-01-02');
+    expect(startOfLocalDay('2025-01-02', 'Asia/Kathmandu')).toBe(Date.parse('2025-01-01T18:15:00Z'));
+  });
+  test('unknown time zones are refused', () => {
+    expect(() => new DayClock('Moon/Base')).toThrow('unknown time zone "Moon/Base"');
+  });
+});
+
+describe('percentiles (linear, numpy default)', () => {
+  test('by hand', () => {
+    const v = Float64Array.from([1, 2, 3, 4]);
+    expect(percentileSorted(v, 0.5)).toBe(2.5); // h = 1.5
+    expect(percentileSorted(v, 0.95)).toBeCloseTo(3.85, 12); // h = 2.85 → 3 + 0.85
+    expect(percentileSorted(Float64Array.from([7]), 0.99)).toBe(7);
+    expect(percentileSorted(new Float64Array(0), 0.5)).toBeNull();
+  });
+  test('chunked columns keep every value across chunk boundaries', () => {
+    const a = new Float64Column();
+    const b = new Float64Column();
+    for (let i = 0; i < 70_000; i++) a.push(i);
+    b.push(-1);
+    const all = concatColumns([a, b]);
+    expect(all.length).toBe(70_001);
+    expect(all[65_536]).toBe(65_536);
+    expect(all[70_000]).toBe(-1);
+  });
+});
+
+describe('display names', () => {
+  test.each([
+    ['us.anthropic.claude-haiku-4-5-20251001-v1:0', 'claude-haiku-4-5'],
+    ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-sonnet-4-5'],
+    ['anthropic.claude-3-5-sonnet-20240620-v1:0', 'claude-3-5-sonnet'],
+    ['us.amazon.nova-pro-v1:0', 'nova-pro'],
+    ['us.meta.llama3-3-70b-instruct-v1:0', 'llama3-3-70b-instruct'],
+    ['eu.mistral.pixtral-large-2502-v1:0', 'pixtral-large-2502'],
+    ['acme.finetuned-analyst-v3', 'acme.finetuned-analyst-v3'],
+    ['gpt-4o', 'gpt-4o'],
+  ])('%s → %s', (id, name) => expect(displayName(id)).toBe(name));
+});
+
+describe('pricing', () => {
+  test('Bedrock list prices by hand: us. profiles cost 10% more than in-region', () => {
+    const book = new PriceBook();
+    // claude haiku 4.5: $1.00 / $5.00 per million in-region, ×1.1 for the us. (regional) profile
+    expect(book.price('us.anthropic.claude-haiku-4-5-20251001-v1:0', 1_000_000, 0)).toBeCloseTo(1.1, 9);
+    expect(book.price('us.anthropic.claude-haiku-4-5-20251001-v1:0', 0, 1_000_000)).toBeCloseTo(5.5, 9);
+    // nova pro: $0.80 / $3.20 per million
+    expect(book.price('us.amazon.nova-pro-v1:0', 1_000_000, 1_000_000)).toBeCloseTo(4.0, 9);
+    expect(book.price('acme.unknown-model', 100, 100)).toBeNull();
+    expect(book.hasPrice('acme.unknown-model')).toBe(false);
+  });
+  test('overrides win and are validated', () => {
+    const book = new PriceBook(loadPriceOverrides('{"models": {"acme.m": {"input_mtok": 3, "output_mtok": 6}}}'));
+    expect(book.price('acme.m', 1000, 500)).toBeCloseTo(0.003 + 0.003, 12);
+    expect(() => loadPriceOverrides('{"acme.m": {"input_mtok": "3"}}')).toThrow('model "acme.m" needs non-negative numbers');
+    expect(() => loadPriceOverrides('{nope')).toThrow('price overrides are not valid JSON');
+  });
+});
+
+describe('partitions and file names', () => {
+  test('which files are read', () => {
+    expect(classifyFile('logs/query_logs.parquet')).toEqual({ kind: 'parquet' });
+    expect(classifyFile('logs/dt=2025-01-01/part-0.snappy.parquet')).toEqual({ kind: 'parquet' });
+    expect(classifyFile('logs/_SUCCESS').kind).toBe('ignored');
+    expect(classifyFile('logs/.part-0.parquet.crc').kind).toBe('ignored');
+    expect(classifyFile('logs/schema.json').kind).toBe('ignored');
+  });
+  test('partition dates and pruning with a one-day margin', () => {
+    expect(partitionDate('logs/dt=2025-03-04/a.parquet')).toBe('2025-03-04');
+    expect(partitionDate('logs/year=2025/month=3/day=4/a.parquet')).toBe('2025-03-04');
+    expect(partitionDate('logs/a.parquet')).toBeNull();
+    expect(partitionPruneReason('logs/dt=2025-03-04/a.parquet', '2025-03-05', '2025-03-10')).toBeNull();
+    expect(partitionPruneReason('logs/dt=2025-03-03/a.parquet', '2025-03-05', '2025-03-10')).toContain('outside');
+    expect(partitionPruneReason('logs/dt=2025-03-11/a.parquet', '2025-03-05', '2025-03-10')).toBeNull();
+    expect(partitionPruneReason('logs/dt=2025-03-12/a.parquet', '2025-03-05', '2025-03-10')).toContain('outside');
+  });
+});
