@@ -139,9 +139,4 @@ export class LogBucket extends Construct {
       });
     });
   }
-
-  /** ARN of the objects matching `keyPattern` (e.g. `reports/*`). */
-  arnForObjects(keyPattern: string): string {
-    return this.bucket.arnForObjects(keyPattern);
-  }
 }

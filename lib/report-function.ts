@@ -97,7 +97,7 @@ export class ReportFunction extends Construct {
   }
 }
 
-/** The report role's statements, in order. Exported for the tests' expectations only via the template. */
+/** The report role's statements, in order (test/infra/report-function.test.ts asserts the full list). */
 function reportStatements(
   scope: Construct,
   config: AppConfig,
