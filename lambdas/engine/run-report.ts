@@ -7,7 +7,6 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ReportAccumulator } from './aggregate/accumulator.js';
 import { buildReportModel } from './aggregate/build-model.js';
 import { addDays, dateOfDayNumber, daysBetweenInclusive, dayNumber, isIsoDate, isValidTimeZone, localDate } from './aggregate/calendar.js';
-import { normalise } from './normalise/normalise.js';
 import { toInstant } from './normalise/timestamps.js';
 import { PRICE_SOURCE, PriceBook, type PriceOverrides, loadPriceOverrides } from './pricing/pricing.js';
 import { type TimestampStats, readLogFile } from './read/parquet-reader.js';
@@ -145,7 +144,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     const f = toRead[n];
     const r = await readLogFile(source, f, {
       skipRowGroup: readFrom && resolved.to ? (s) => statsOutside(s, readFrom, resolved.to!) : undefined,
-      onBatch: (batch) => acc.add(normalise(batch)),
+      onBatch: (batch) => acc.add(batch),
     });
     ledger.push(r.entry);
     rowsRead += r.rows;

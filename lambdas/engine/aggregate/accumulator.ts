@@ -7,7 +7,8 @@
  */
 import { PriceBook } from '../pricing/pricing.js';
 import type { LogBatch } from '../normalise/normalise.js';
-import { timestampSkipReason } from '../normalise/timestamps.js';
+import { TIMESTAMP_INVALID, TIMESTAMP_NULL } from '../normalise/timestamps.js';
+import { INSTANT_NULL } from '../read/column-decoder.js';
 import { DayClock } from './calendar.js';
 import { Float64Column } from './percentiles.js';
 
@@ -152,7 +153,7 @@ export class ReportAccumulator {
     for (let i = 0; i < b.length; i++) {
       const ms = b.instant[i];
       if (Number.isNaN(ms)) {
-        this.skip(timestampSkipReason(b.rawTimestamp[i]), 1);
+        this.skip(b.instantStatus[i] === INSTANT_NULL ? TIMESTAMP_NULL : TIMESTAMP_INVALID, 1);
         continue;
       }
       const day = this.clock.dayOf(ms);

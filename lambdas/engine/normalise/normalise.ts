@@ -5,14 +5,15 @@
  * drift: older files lack cost, context_length, processing_time_ms) is all null.
  */
 import type { RawBatch } from '../read/parquet-reader.js';
+import { INSTANT_INVALID, INSTANT_NULL, INSTANT_OK } from '../read/column-decoder.js';
 import { toInstant } from './timestamps.js';
 
 export interface LogBatch {
   length: number;
   /** Epoch ms; NaN when the timestamp is null or not an instant. */
   instant: Float64Array;
-  /** The raw timestamp value, kept only to explain skipped rows. */
-  rawTimestamp: ArrayLike<unknown>;
+  /** Per row: INSTANT_OK, INSTANT_NULL or INSTANT_INVALID (to explain skipped rows). */
+  instantStatus: Uint8Array;
   query: ArrayLike<string | null>;
   modelId: ArrayLike<string | null>;
   inputTokens: Float64Array;
@@ -64,25 +65,31 @@ function texts(col: ArrayLike<unknown> | undefined, length: number): ArrayLike<s
   return out;
 }
 
+/** total_tokens missing (older files) but input and output present: total = input + output. */
+export function fillTotalTokens(input: Float64Array, output: Float64Array, total: Float64Array): void {
+  for (let i = 0; i < total.length; i++) {
+    if (Number.isNaN(total[i]) && !Number.isNaN(input[i]) && !Number.isNaN(output[i])) total[i] = input[i] + output[i];
+  }
+}
+
 export function normalise(batch: RawBatch): LogBatch {
   const n = batch.length;
   const c = batch.columns;
   const raw = c.timestamp ?? new Array(n).fill(null);
   const instant = new Float64Array(n);
-  for (let i = 0; i < n; i++) instant[i] = toInstant(raw[i]);
+  const instantStatus = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    instant[i] = toInstant(raw[i]);
+    instantStatus[i] = raw[i] === null || raw[i] === undefined ? INSTANT_NULL : Number.isNaN(instant[i]) ? INSTANT_INVALID : INSTANT_OK;
+  }
   const inputTokens = numbers(c.input_tokens, n);
   const outputTokens = numbers(c.output_tokens, n);
   const totalTokens = numbers(c.total_tokens, n);
-  // total_tokens missing (older files) but input and output present: total = input + output
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(totalTokens[i]) && !Number.isNaN(inputTokens[i]) && !Number.isNaN(outputTokens[i])) {
-      totalTokens[i] = inputTokens[i] + outputTokens[i];
-    }
-  }
+  fillTotalTokens(inputTokens, outputTokens, totalTokens);
   return {
     length: n,
     instant,
-    rawTimestamp: raw,
+    instantStatus,
     query: texts(c.query, n),
     modelId: texts(c.model_id, n),
     inputTokens,

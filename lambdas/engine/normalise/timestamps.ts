@@ -7,16 +7,17 @@
  * - Parquet TIMESTAMP columns, which the reader hands over as `Date` objects.
  * - Numbers or BigInts are read as epoch milliseconds (some writers store them so).
  *
- * The parser is a hand-rolled fast path over char codes (it runs once per row, millions of times);
- * anything it does not accept is NaN, and the caller counts the row as skipped with a reason.
+ * The parser is a hand-rolled fast path over ASCII bytes (it runs once per row, millions of times,
+ * straight on the Parquet page's bytes); anything it does not accept is NaN, and the caller counts
+ * the row as skipped with a reason.
  */
 
 const DIGIT_0 = 48;
 
-function digits(s: string, at: number, n: number): number {
+function digits(b: Uint8Array, at: number, n: number): number {
   let v = 0;
   for (let i = at; i < at + n; i++) {
-    const d = s.charCodeAt(i) - DIGIT_0;
+    const d = b[i] - DIGIT_0;
     if (d < 0 || d > 9) return -1;
     v = v * 10 + d;
   }
@@ -30,53 +31,56 @@ function daysInMonth(year: number, month: number): number {
   return DAYS_IN_MONTH[month - 1];
 }
 
-/** Parse an ISO-8601 timestamp string to epoch milliseconds (fractional below 1 ms kept); NaN if invalid. */
-export function parseIsoTimestamp(s: string): number {
-  const len = s.length;
-  if (len < 16) return NaN;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const sep = s.charCodeAt(10);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
+/**
+ * Parse an ISO-8601 timestamp held as ASCII bytes `b[start..end)` (straight from a Parquet page, no
+ * string made) to epoch milliseconds (fractional below 1 ms kept); NaN if invalid.
+ */
+export function parseIsoBytes(b: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  if (len < 16 || len > 40) return NaN;
+  const year = digits(b, start, 4);
+  const month = digits(b, start + 5, 2);
+  const day = digits(b, start + 8, 2);
+  const sep = b[start + 10];
+  if (year < 0 || month < 1 || month > 12 || day < 1 || b[start + 4] !== 45 || b[start + 7] !== 45) return NaN;
   if (day > daysInMonth(year, month)) return NaN;
   if (sep !== 84 /* T */ && sep !== 32 /* space */ && sep !== 116 /* t */) return NaN;
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || s.charCodeAt(13) !== 58) return NaN;
-  let i = 16;
+  const hour = digits(b, start + 11, 2);
+  const minute = digits(b, start + 14, 2);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || b[start + 13] !== 58) return NaN;
+  let i = start + 16;
   let second = 0;
   let fractionMs = 0;
-  if (i < len && s.charCodeAt(i) === 58 /* : */) {
-    second = digits(s, i + 1, 2);
+  if (i < end && b[i] === 58 /* : */) {
+    second = digits(b, i + 1, 2);
     if (second < 0 || second > 59) return NaN;
     i += 3;
-    if (i < len && (s.charCodeAt(i) === 46 /* . */ || s.charCodeAt(i) === 44 /* , */)) {
+    if (i < end && (b[i] === 46 /* . */ || b[i] === 44 /* , */)) {
       i++;
       let scale = 100;
-      const start = i;
-      while (i < len) {
-        const d = s.charCodeAt(i) - DIGIT_0;
+      const from = i;
+      while (i < end) {
+        const d = b[i] - DIGIT_0;
         if (d < 0 || d > 9) break;
         fractionMs += d * scale;
         scale /= 10;
         i++;
       }
-      if (i === start || i - start > 9) return NaN;
+      if (i === from || i - from > 9) return NaN;
     }
   }
   let offsetMinutes = 0;
-  if (i < len) {
-    const c = s.charCodeAt(i);
+  if (i < end) {
+    const c = b[i];
     if (c === 90 /* Z */ || c === 122 /* z */) {
-      if (i + 1 !== len) return NaN;
+      if (i + 1 !== end) return NaN;
     } else if (c === 43 /* + */ || c === 45 /* - */) {
-      const oh = digits(s, i + 1, 2);
+      const oh = digits(b, i + 1, 2);
       if (oh < 0 || oh > 23) return NaN;
       let om = 0;
-      const rest = len - (i + 3);
-      if (rest === 3 && s.charCodeAt(i + 3) === 58) om = digits(s, i + 4, 2);
-      else if (rest === 2) om = digits(s, i + 3, 2);
+      const rest = end - (i + 3);
+      if (rest === 3 && b[i + 3] === 58) om = digits(b, i + 4, 2);
+      else if (rest === 2) om = digits(b, i + 3, 2);
       else if (rest !== 0) return NaN;
       if (om < 0 || om > 59) return NaN;
       offsetMinutes = (c === 43 ? 1 : -1) * (oh * 60 + om);
@@ -85,6 +89,20 @@ export function parseIsoTimestamp(s: string): number {
     }
   }
   return Date.UTC(year, month - 1, day, hour, minute, second) + fractionMs - offsetMinutes * 60_000;
+}
+
+const scratch = new Uint8Array(40);
+
+/** Parse an ISO-8601 timestamp string (see parseIsoBytes); NaN if invalid. */
+export function parseIsoTimestamp(s: string): number {
+  const len = s.length;
+  if (len < 16 || len > 40) return NaN;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127) return NaN;
+    scratch[i] = c;
+  }
+  return parseIsoBytes(scratch, 0, len);
 }
 
 /** Any value of a `timestamp` column → epoch milliseconds, or NaN when it is missing or not a timestamp. */
@@ -96,12 +114,9 @@ export function toInstant(value: unknown): number {
   return NaN;
 }
 
-/** Why a timestamp value could not be used (for the data-quality ledger). */
-export function timestampSkipReason(value: unknown): string {
-  return value === null || value === undefined
-    ? 'timestamp is null'
-    : 'timestamp is not a valid ISO-8601 instant';
-}
+/** Why a row's timestamp could not be used (for the data-quality ledger). */
+export const TIMESTAMP_NULL = 'timestamp is null';
+export const TIMESTAMP_INVALID = 'timestamp is not a valid ISO-8601 instant';
 
 /** Epoch milliseconds → ISO-8601 UTC string with milliseconds. */
 export function toIsoUtc(ms: number): string {

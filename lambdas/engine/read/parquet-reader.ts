@@ -5,10 +5,12 @@
  * Failures are data, not exceptions: an unreadable file, a file without a `timestamp` column, or a row
  * group that fails to decode comes back as a ledger entry with a reason and skipped-row counts.
  */
-import { type FileMetaData, type RowGroup, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
+import { type AsyncBuffer, type FileMetaData, type RowGroup, type SchemaTree, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
+import { type LogBatch, fillTotalTokens, normalise } from '../normalise/normalise.js';
 import type { FileLedgerEntry, SkipCount } from '../report-model.js';
 import type { LogSource, SourceFile } from '../source/log-source.js';
+import { type ColumnKind, type DecodedColumn, UnsupportedColumn, decodeColumnChunk, fastKind } from './column-decoder.js';
+import { compressors } from './compressors.js';
 
 /** The columns the report reads. `context_file` and `response_file` are never read: their null counts come from the footer. */
 export const REPORT_COLUMNS = [
@@ -33,7 +35,7 @@ export interface TimestampStats {
 export interface ReadOptions {
   /** True when a row group certainly holds no row the report needs (it is then not fetched). */
   skipRowGroup?: (stats: TimestampStats) => boolean;
-  onBatch: (batch: RawBatch) => void;
+  onBatch: (batch: LogBatch) => void;
 }
 
 export interface FileReadResult {
@@ -114,9 +116,12 @@ export async function readLogFile(source: LogSource, file: SourceFile, opts: Rea
     return result;
   }
   const columns = REPORT_COLUMNS.filter((c) => present.has(c));
+  const tree = parquetSchema(metadata);
+  const paths = new Map(tree.children.map((c) => [c.element.name, [tree, c] as SchemaTree[]]));
 
+  // Row groups to read, and their byte ranges; the next group's bytes are fetched while one is decoded.
+  const groups: { index: number; start: number; rows: number }[] = [];
   let groupStart = 0;
-  const failures: string[] = [];
   for (let g = 0; g < metadata.row_groups.length; g++) {
     const rg = metadata.row_groups[g];
     const groupRows = Number(rg.num_rows);
@@ -128,11 +133,28 @@ export async function readLogFile(source: LogSource, file: SourceFile, opts: Rea
       result.rowsPruned += groupRows;
       continue;
     }
+    groups.push({ index: g, start, rows: groupRows });
+  }
+  const fetchGroup = (g: number) => fetchChunks(buffer, metadata.row_groups[groups[g].index], columns);
+  let next = groups.length > 0 ? fetchGroup(0) : null;
+  const failures: string[] = [];
+  for (let n = 0; n < groups.length; n++) {
+    const { index, start, rows: groupRows } = groups[n];
+    const current = next!;
+    current.catch(() => {}); // awaited below; avoid an unhandled rejection while the previous group decodes
+    next = n + 1 < groups.length ? fetchGroup(n + 1) : null;
     try {
-      const batch = await readRowGroup(buffer, metadata, columns, start, groupRows);
-      opts.onBatch({ file: file.path, length: groupRows, columns: batch });
+      let batch: LogBatch;
+      try {
+        batch = decodeRowGroup(await current, metadata.row_groups[index], paths, columns, groupRows);
+      } catch (e) {
+        if (!(e instanceof UnsupportedColumn)) throw e;
+        // outside the fast path (nested, DECIMAL, INT96, unusual encodings): hyparquet's general reader
+        batch = normalise({ file: file.path, length: groupRows, columns: await readRowGroupGeneral(buffer, metadata, columns, start, groupRows) });
+      }
+      opts.onBatch(batch);
     } catch (e) {
-      failures.push(`row group ${g}: ${describe(e)}`);
+      failures.push(`row group ${index}: ${describe(e)}`);
       result.skipped.push({ reason: 'row group could not be decoded', count: groupRows });
     }
   }
@@ -140,26 +162,103 @@ export async function readLogFile(source: LogSource, file: SourceFile, opts: Rea
     result.entry = {
       path: file.path,
       rows,
-      status: failures.length === metadata.row_groups.length ? 'unreadable' : 'partial',
+      status: failures.length === groups.length ? 'unreadable' : 'partial',
       reason: failures.join('; '),
     };
   }
   return result;
 }
 
-async function readRowGroup(
-  file: ReturnType<LogSource['open']>,
+const KIND: Record<ReportColumn, ColumnKind> = {
+  timestamp: 'instant', query: 'text', model_id: 'text', error: 'text', error_type: 'text', stage: 'text',
+  input_tokens: 'number', output_tokens: 'number', total_tokens: 'number', cost: 'number',
+  context_length: 'number', processing_time_ms: 'number',
+};
+
+/** Unneeded bytes between two needed column chunks below which one GET fetches both. */
+const MERGE_GAP_BYTES = 1 << 16;
+
+type ChunkBytes = Map<string, Uint8Array>;
+
+/** Fetch the needed column chunks of a row group: adjacent ones in one ranged read, far ones apart, all at once. */
+async function fetchChunks(file: AsyncBuffer, rg: RowGroup, columns: readonly ReportColumn[]): Promise<ChunkBytes> {
+  const ranges = rg.columns
+    .filter((c) => c.meta_data && (columns as readonly string[]).includes(c.meta_data.path_in_schema[0]))
+    .map((c) => {
+      const m = c.meta_data!;
+      const start = Number(m.dictionary_page_offset || m.data_page_offset);
+      return { name: m.path_in_schema[0], start, end: start + Number(m.total_compressed_size) };
+    })
+    .sort((a, b) => a.start - b.start);
+  const runs: { start: number; end: number; names: typeof ranges }[] = [];
+  for (const r of ranges) {
+    const last = runs[runs.length - 1];
+    if (last && r.start - last.end <= MERGE_GAP_BYTES) {
+      last.end = Math.max(last.end, r.end);
+      last.names.push(r);
+    } else runs.push({ start: r.start, end: r.end, names: [r] });
+  }
+  const out: ChunkBytes = new Map();
+  await Promise.all(runs.map(async (run) => {
+    const buf = new Uint8Array(await file.slice(run.start, run.end));
+    for (const r of run.names) out.set(r.name, buf.subarray(r.start - run.start, r.end - run.start));
+  }));
+  return out;
+}
+
+/** Decode a row group with the fast column decoder into a LogBatch. */
+function decodeRowGroup(bytes: ChunkBytes, rg: RowGroup, paths: Map<string, SchemaTree[]>, columns: readonly ReportColumn[], rows: number): LogBatch {
+  const decoded = new Map<ReportColumn, DecodedColumn>();
+  for (const name of columns) {
+    const schemaPath = paths.get(name)!;
+    if (!fastKind(schemaPath, KIND[name])) throw new UnsupportedColumn(`column ${name}`);
+    const chunk = rg.columns.find((c) => c.meta_data?.path_in_schema[0] === name)!;
+    decoded.set(name, decodeColumnChunk(bytes.get(name)!, rows, { name, meta: chunk.meta_data!, schemaPath, kind: KIND[name], compressors }));
+  }
+  const num = (name: ReportColumn) => {
+    const c = decoded.get(name);
+    return c?.kind === 'number' ? c.values : new Float64Array(rows).fill(NaN);
+  };
+  const text = (name: ReportColumn): (string | null)[] => {
+    const c = decoded.get(name);
+    return c?.kind === 'text' ? c.values : new Array<null>(rows).fill(null);
+  };
+  const ts = decoded.get('timestamp');
+  if (ts?.kind !== 'instant') throw new UnsupportedColumn('timestamp');
+  const batch: LogBatch = {
+    length: rows,
+    instant: ts.values,
+    instantStatus: ts.status,
+    query: text('query'),
+    modelId: text('model_id'),
+    inputTokens: num('input_tokens'),
+    outputTokens: num('output_tokens'),
+    totalTokens: num('total_tokens'),
+    cost: num('cost'),
+    contextLength: num('context_length'),
+    latencyMs: num('processing_time_ms'),
+    error: text('error'),
+    errorType: text('error_type'),
+    stage: text('stage'),
+  };
+  fillTotalTokens(batch.inputTokens, batch.outputTokens, batch.totalTokens);
+  return batch;
+}
+
+/** The general path: hyparquet's own reader (any schema, any encoding), one row group. */
+async function readRowGroupGeneral(
+  file: AsyncBuffer,
   metadata: FileMetaData,
-  columns: ReportColumn[],
+  columns: readonly ReportColumn[],
   rowStart: number,
   rows: number,
-): Promise<Partial<Record<ReportColumn, ArrayLike<unknown>>>> {
-  const out: Partial<Record<ReportColumn, ArrayLike<unknown>>> = {};
+): Promise<RawBatch['columns']> {
+  const out: RawBatch['columns'] = {};
   const pieces = new Map<string, { rowStart: number; data: ArrayLike<unknown> }[]>();
   await parquetRead({
     file,
     metadata,
-    columns,
+    columns: [...columns],
     rowStart,
     rowEnd: rowStart + rows,
     compressors,
@@ -191,3 +290,4 @@ async function readRowGroup(
   }
   return out;
 }
+
