@@ -53,6 +53,11 @@ export interface DayAcc {
 }
 
 export interface ModelAcc {
+  modelId: string;
+  /** Per day (day number): queries and cost, for the stacked cost chart. */
+  byDay: Map<number, { queries: number; costUsd: number }>;
+  /** Latency (ms) of successful rows, per day. */
+  latency: Map<number, Float64Column>;
   queries: number;
   succeeded: number;
   failed: number;
@@ -104,9 +109,40 @@ export interface RecentRow {
 
 const RECENT_LIMIT = 20;
 
-/** Key of the (day, model) latency group; model '' for rows without a model id. */
-function groupKey(day: number, model: string): string {
-  return `${day}\u0000${model}`;
+/** A bounded min-heap on `instant`: keeps the latest rows. */
+function pushRecent(heap: RecentRow[], row: RecentRow): void {
+  if (heap.length === RECENT_LIMIT) {
+    if (row.instant <= heap[0].instant) return;
+    heap[0] = row;
+  } else {
+    heap.push(row);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent].instant <= heap[i].instant) break;
+      [heap[parent], heap[i]] = [heap[i], heap[parent]];
+      i = parent;
+    }
+    return;
+  }
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < heap.length && heap[l].instant < heap[m].instant) m = l;
+    if (r < heap.length && heap[r].instant < heap[m].instant) m = r;
+    if (m === i) break;
+    [heap[m], heap[i]] = [heap[i], heap[m]];
+    i = m;
+  }
+}
+
+function newModel(modelId: string): ModelAcc {
+  return {
+    modelId, byDay: new Map(), latency: new Map(),
+    queries: 0, succeeded: 0, failed: 0, costUsd: 0, listPriceCostUsd: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0,
+  };
 }
 
 export class ReportAccumulator {
@@ -114,16 +150,18 @@ export class ReportAccumulator {
   readonly current = emptyTotals();
   readonly previous = emptyTotals();
   readonly days = new Map<number, DayAcc>();
-  readonly dayModels = new Map<string, { day: number; model: string; queries: number; costUsd: number }>();
   readonly models = new Map<string, ModelAcc>();
+  /** Rows without a model id: their latency still counts overall and per day. */
+  readonly noModel = newModel('');
+  private lastModelId: string | null = null;
+  private lastModel: ModelAcc = this.noModel;
   readonly queries = new Map<string, QueryAcc>();
   readonly errors = new Map<string, ErrorAcc>();
   readonly unpriced = new Map<string, UnpricedAcc>();
-  /** Latency (ms) of successful rows in the window, by (day, model). */
-  readonly latency = new Map<string, { day: number; model: string; values: Float64Column }>();
   readonly previousLatency = new Float64Column();
   readonly contextLength = new Float64Column();
-  recent: RecentRow[] = [];
+  /** The latest rows (a min-heap on instant; sorted when the model is built). */
+  readonly recent: RecentRow[] = [];
   /** Sums for output tokens per second: successful rows with both output tokens and latency. */
   outputTokensTimed = 0;
   latencyTimedMs = 0;
@@ -213,8 +251,6 @@ export class ReportAccumulator {
     if (!Number.isNaN(inT)) t.inputTokens += inT;
     if (!Number.isNaN(outT)) t.outputTokens += outT;
     if (!Number.isNaN(tot)) t.totalTokens += tot;
-    const q = b.query[i];
-    if (q !== null) t.queriesSeen.add(q);
   }
 
   private addPrevious(b: LogBatch, i: number): void {
@@ -222,6 +258,8 @@ export class ReportAccumulator {
     const cost = this.rowCost(b, i, false);
     const list = failed ? NaN : this.listPrice(b, i);
     this.addTotals(this.previous, b, i, failed, cost, list);
+    const q = b.query[i];
+    if (q !== null) this.previous.queriesSeen.add(q);
     const lat = b.latencyMs[i];
     if (!failed && !Number.isNaN(lat)) this.previousLatency.push(lat);
   }
@@ -264,11 +302,14 @@ export class ReportAccumulator {
     }
 
     // by model, and by day and model
+    let m = this.noModel;
     if (model !== null) {
-      let m = this.models.get(model);
-      if (!m) {
-        m = { queries: 0, succeeded: 0, failed: 0, costUsd: 0, listPriceCostUsd: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-        this.models.set(model, m);
+      if (model === this.lastModelId) m = this.lastModel;
+      else {
+        let found = this.models.get(model);
+        if (!found) this.models.set(model, (found = newModel(model)));
+        this.lastModelId = model;
+        this.lastModel = m = found;
       }
       m.queries++;
       if (failed) m.failed++;
@@ -278,9 +319,8 @@ export class ReportAccumulator {
       if (!Number.isNaN(inT)) m.inputTokens += inT;
       if (!Number.isNaN(outT)) m.outputTokens += outT;
       if (!Number.isNaN(tot)) m.totalTokens += tot;
-      const dmKey = groupKey(day, model);
-      let dm = this.dayModels.get(dmKey);
-      if (!dm) this.dayModels.set(dmKey, (dm = { day, model, queries: 0, costUsd: 0 }));
+      let dm = m.byDay.get(day);
+      if (!dm) m.byDay.set(day, (dm = { queries: 0, costUsd: 0 }));
       dm.queries++;
       if (!Number.isNaN(cost)) dm.costUsd += cost;
     }
@@ -288,10 +328,9 @@ export class ReportAccumulator {
     // latency and efficiency (successful rows)
     if (!failed) {
       if (!Number.isNaN(lat)) {
-        const key = groupKey(day, model ?? '');
-        let g = this.latency.get(key);
-        if (!g) this.latency.set(key, (g = { day, model: model ?? '', values: new Float64Column() }));
-        g.values.push(lat);
+        let g = m.latency.get(day);
+        if (!g) m.latency.set(day, (g = new Float64Column()));
+        g.push(lat);
         if (!Number.isNaN(outT)) {
           this.outputTokensTimed += outT;
           this.latencyTimedMs += lat;
@@ -344,13 +383,11 @@ export class ReportAccumulator {
     }
 
     // the latest rows
-    if (this.recent.length < RECENT_LIMIT || ms > this.recent[this.recent.length - 1].instant) {
-      this.recent.push({
+    if (this.recent.length < RECENT_LIMIT || ms > this.recent[0].instant) {
+      pushRecent(this.recent, {
         instant: ms, query: b.query[i], modelId: model, failed, totalTokens: tot, cost,
         latencyMs: lat, errorType: b.errorType[i],
       });
-      this.recent.sort((a, c) => c.instant - a.instant);
-      if (this.recent.length > RECENT_LIMIT) this.recent.pop();
     }
   }
 }

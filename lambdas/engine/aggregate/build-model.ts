@@ -40,7 +40,7 @@ function change(current: number | null, previous: number | null): number | null 
   return (current - previous) / previous;
 }
 
-function totalsOf(t: PeriodTotals): Totals {
+function totalsOf(t: PeriodTotals, uniqueQueries = t.queriesSeen.size): Totals {
   return {
     queries: t.queries,
     succeeded: t.succeeded,
@@ -51,18 +51,18 @@ function totalsOf(t: PeriodTotals): Totals {
     inputTokens: t.inputTokens,
     outputTokens: t.outputTokens,
     totalTokens: t.totalTokens,
-    uniqueQueries: t.queriesSeen.size,
+    uniqueQueries,
   };
 }
 
 export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): ReportModel {
-  const totals = totalsOf(acc.current);
+  const totals = totalsOf(acc.current, acc.queries.size);
   const days: string[] = [];
   for (let d = dayNum(ctx.window.from); d <= dayNum(ctx.window.to); d++) days.push(dateOfDayNumber(d));
 
-  // Latency: overall, by day, by model — from the (day, model) groups.
-  const groups = [...acc.latency.values()];
-  const all = concatColumns(groups.map((g) => g.values)).sort();
+  // Latency: overall, by day, by model — from the (model, day) groups.
+  const allModels = [...acc.models.values(), acc.noModel];
+  const all = concatColumns(allModels.flatMap((m) => [...m.latency.values()])).sort();
   let sum = 0;
   for (let i = 0; i < all.length; i++) sum += all[i];
   const latencyMs = {
@@ -74,20 +74,16 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
     count: all.length,
     method: PERCENTILE_METHOD,
   };
-  const byGroup = (pick: (g: (typeof groups)[number]) => string | number) => {
-    const m = new Map<string | number, Float64Column[]>();
-    for (const g of groups) {
-      const k = pick(g);
-      const list = m.get(k);
-      if (list) list.push(g.values);
-      else m.set(k, [g.values]);
+  const latencyByDay = new Map<number, Float64Column[]>();
+  for (const m of allModels) {
+    for (const [day, col] of m.latency) {
+      const list = latencyByDay.get(day);
+      if (list) list.push(col);
+      else latencyByDay.set(day, [col]);
     }
-    return m;
-  };
-  const latencyByDay = byGroup((g) => g.day);
-  const latencyByModel = byGroup((g) => g.model);
+  }
   const percentilesOf = (cols: Float64Column[] | undefined) =>
-    cols ? p50p95(concatColumns(cols)) : { p50: null, p95: null };
+    cols && cols.length ? p50p95(concatColumns(cols)) : { p50: null, p95: null };
 
   const byDay: DayRow[] = days.map((date) => {
     const n = dayNum(date);
@@ -107,9 +103,10 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
     };
   });
 
-  const byDayAndModel: DayModelRow[] = [...acc.dayModels.values()]
-    .sort((a, b) => a.day - b.day || (a.model < b.model ? -1 : a.model > b.model ? 1 : 0))
-    .map((dm) => ({ date: dateOfDayNumber(dm.day), modelId: dm.model, displayName: displayName(dm.model), queries: dm.queries, costUsd: dm.costUsd }));
+  const byDayAndModel: DayModelRow[] = [...acc.models.values()]
+    .flatMap((m) => [...m.byDay].map(([day, dm]) => ({ day, modelId: m.modelId, queries: dm.queries, costUsd: dm.costUsd })))
+    .sort((a, b) => a.day - b.day || (a.modelId < b.modelId ? -1 : a.modelId > b.modelId ? 1 : 0))
+    .map((dm) => ({ date: dateOfDayNumber(dm.day), modelId: dm.modelId, displayName: displayName(dm.modelId), queries: dm.queries, costUsd: dm.costUsd }));
 
   let modelRows = 0;
   for (const m of acc.models.values()) modelRows += m.queries;
@@ -132,7 +129,7 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
       totalTokens: m.totalTokens,
       avgCostPerQuery: ratio(m.costUsd, m.queries),
       costPer1kTokens: ratio(m.costUsd, m.totalTokens / 1000),
-      latencyMs: percentilesOf(latencyByModel.get(modelId)),
+      latencyMs: percentilesOf([...m.latency.values()]),
     }))
     .sort((a, b) => b.costUsd - a.costUsd || b.queries - a.queries || (a.modelId < b.modelId ? -1 : 1));
 
@@ -210,7 +207,7 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
     byModel,
     byQuery,
     errors,
-    recentQueries: acc.recent.map((r) => ({
+    recentQueries: [...acc.recent].sort((a, b) => b.instant - a.instant).map((r) => ({
       timestamp: toIsoUtc(r.instant),
       query: r.query,
       modelId: r.modelId,
