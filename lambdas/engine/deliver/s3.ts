@@ -1,0 +1,242 @@
+/**
+ * Store the report folder in S3.
+ *
+ *   s3://<bucket>/<reportPrefix><from>_<to>/report.html        text/html; charset=utf-8
+ *                                          aggregates.json     application/json
+ *                                          charts/<name>.svg   image/svg+xml
+ *                                          charts/<name>.png   image/png
+ *                                          tables/<name>.csv   text/csv; charset=utf-8
+ *   s3://<bucket>/<reportPrefix>latest.json                    application/json
+ *        { from, to, prefix, reportUrl, generatedAt }  (reportUrl = s3:// URI of report.html)
+ *
+ * The folder key depends only on the window, so a retried or repeated run overwrites the same
+ * report; objects under the folder that this run did not write (e.g. a chart or table that no
+ * longer exists) are deleted afterwards, so a re-run leaves exactly one report with exactly this
+ * run's files. latest.json is written last, once the folder is complete, and never moves back
+ * to an older window (a backfill of an old period leaves it pointing at the newest report).
+ */
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { ReportFile } from '../render/types.js';
+
+export const LATEST_KEY_NAME = 'latest.json';
+/** Longest expiry SigV4 allows for a pre-signed URL: 7 days. */
+export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+export interface ReportLocation {
+  bucket: string;
+  /** Folder prefix, ends with `/`: `<reportPrefix><from>_<to>/`. */
+  prefix: string;
+  reportKey: string;
+  latestKey: string;
+  /** s3://bucket/prefix */
+  folderUri: string;
+  /** s3://bucket/prefix/report.html */
+  reportUri: string;
+  /** s3://bucket/<reportPrefix>latest.json */
+  latestUri: string;
+}
+
+export interface StoreReportOptions {
+  s3: S3Client;
+  bucket: string;
+  /** e.g. `reports/` (a trailing `/` is added when missing; empty = bucket root). */
+  reportPrefix: string;
+  window: { from: string; to: string };
+  files: ReportFile[];
+  /** ISO instant for latest.json (default: now). */
+  generatedAt?: string;
+  /** Parallel PutObject requests (default 8). */
+  concurrency?: number;
+}
+
+export interface StoredReport extends ReportLocation {
+  /** Keys written, report files first (sorted), latest.json last (when updated). */
+  keys: string[];
+  /** Stale keys removed from the folder. */
+  deleted: string[];
+  /** False when latest.json already pointed at a newer window and was left alone. */
+  latestUpdated: boolean;
+}
+
+export interface LatestPointer {
+  from: string;
+  to: string;
+  prefix: string;
+  reportUrl: string;
+  generatedAt: string;
+}
+
+/** Normalise a prefix: no leading `/`, a trailing `/` unless empty. */
+export function normalisePrefix(prefix: string): string {
+  const p = prefix.replace(/^\/+/, '');
+  return p === '' || p.endsWith('/') ? p : `${p}/`;
+}
+
+export function reportLocation(bucket: string, reportPrefix: string, window: { from: string; to: string }): ReportLocation {
+  for (const d of [window.from, window.to]) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new Error(`report window day must be YYYY-MM-DD, got ${JSON.stringify(d)}`);
+  }
+  const base = normalisePrefix(reportPrefix);
+  const prefix = `${base}${window.from}_${window.to}/`;
+  const reportKey = `${prefix}report.html`;
+  const latestKey = `${base}${LATEST_KEY_NAME}`;
+  return {
+    bucket,
+    prefix,
+    reportKey,
+    latestKey,
+    folderUri: `s3://${bucket}/${prefix}`,
+    reportUri: `s3://${bucket}/${reportKey}`,
+    latestUri: `s3://${bucket}/${latestKey}`,
+  };
+}
+
+/** Write the report folder, delete stale objects in it, then update latest.json. */
+export async function storeReport(options: StoreReportOptions): Promise<StoredReport> {
+  const { s3, bucket, files } = options;
+  const loc = reportLocation(bucket, options.reportPrefix, options.window);
+  const generatedAt = options.generatedAt ?? new Date().toISOString();
+
+  const byKey = new Map<string, ReportFile>();
+  for (const f of files) {
+    const rel = f.path.replace(/\\/g, '/');
+    if (rel === '' || rel.startsWith('/') || rel.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
+      throw new Error(`report file path must be relative without . or .. segments: ${JSON.stringify(f.path)}`);
+    }
+    const key = `${loc.prefix}${rel}`;
+    if (byKey.has(key)) throw new Error(`duplicate report file path: ${f.path}`);
+    byKey.set(key, f);
+  }
+  if (!byKey.has(loc.reportKey)) throw new Error('the report files contain no report.html');
+
+  const keys = [...byKey.keys()].sort();
+  await mapLimit(keys, options.concurrency ?? 8, async (key) => {
+    const f = byKey.get(key)!;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: typeof f.body === 'string' ? Buffer.from(f.body, 'utf8') : f.body,
+        ContentType: f.contentType,
+        CacheControl: 'no-cache',
+      }),
+    );
+  });
+
+  // Stale objects: anything under this report's folder that this run did not write.
+  const existing = await listKeys(s3, bucket, loc.prefix);
+  const stale = existing.filter((k) => !byKey.has(k));
+  await deleteKeys(s3, bucket, stale);
+
+  const pointer: LatestPointer = { from: options.window.from, to: options.window.to, prefix: loc.prefix, reportUrl: loc.reportUri, generatedAt };
+  const current = await readLatest(s3, bucket, loc.latestKey);
+  // Same last day: this run wins (a re-run, or a different length ending the same day).
+  const newer = current !== null && current.to > pointer.to;
+  let latestUpdated = false;
+  if (!newer) {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: loc.latestKey,
+        Body: Buffer.from(`${JSON.stringify(pointer, null, 2)}\n`, 'utf8'),
+        ContentType: 'application/json',
+        CacheControl: 'no-cache',
+      }),
+    );
+    latestUpdated = true;
+  }
+  return { ...loc, keys: latestUpdated ? [...keys, loc.latestKey] : keys, deleted: stale, latestUpdated };
+}
+
+/** The current latest.json, or null when missing or not a pointer (then it is simply replaced). */
+export async function readLatest(s3: S3Client, bucket: string, key: string): Promise<LatestPointer | null> {
+  try {
+    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const text = await res.Body!.transformToString('utf-8');
+    const parsed = JSON.parse(text) as Partial<LatestPointer>;
+    if (typeof parsed.to !== 'string' || typeof parsed.from !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(parsed.to)) return null;
+    return parsed as LatestPointer;
+  } catch (e) {
+    const name = (e as { name?: string }).name;
+    if (name === 'NoSuchKey' || name === 'NotFound' || e instanceof SyntaxError) return null;
+    throw e;
+  }
+}
+
+export interface PresignedLink {
+  url: string;
+  /**
+   * When the link stops working: the requested expiry, or earlier when the signing credentials
+   * are temporary (a Lambda role's session) and expire first, because S3 rejects a pre-signed URL
+   * once the credentials that signed it have expired.
+   */
+  expiresAt: Date;
+  /** True when expiresAt is the credentials' expiry rather than the requested one. */
+  limitedByCredentials: boolean;
+}
+
+/** A pre-signed GET URL for one object (default: 7 days, the SigV4 maximum). */
+export async function presignGetUrl(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  options: { expiresInSeconds?: number; now?: Date } = {},
+): Promise<PresignedLink> {
+  const expiresIn = Math.min(options.expiresInSeconds ?? MAX_PRESIGN_SECONDS, MAX_PRESIGN_SECONDS);
+  const now = options.now ?? new Date();
+  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
+  let expiresAt = new Date(now.getTime() + expiresIn * 1000);
+  let limitedByCredentials = false;
+  try {
+    const creds = await s3.config.credentials();
+    if (creds.expiration && creds.expiration.getTime() < expiresAt.getTime()) {
+      expiresAt = creds.expiration;
+      limitedByCredentials = true;
+    }
+  } catch {
+    // getSignedUrl succeeded, so credentials resolved; ignore a second lookup failing.
+  }
+  return { url, expiresAt, limitedByCredentials };
+}
+
+async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}
+
+async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 1000) {
+    const batch = keys.slice(i, i + 1000);
+    const res = await s3.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+    );
+    if (res.Errors && res.Errors.length > 0) {
+      const first = res.Errors[0]!;
+      throw new Error(`could not delete ${res.Errors.length} stale report object(s), e.g. ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim());
+    }
+  }
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
