@@ -443,7 +443,10 @@ async function main(): Promise<number> {
       if (files.length === 0) throw new Error('no .cpuprofile written');
       const window = run.report.monoStartUs !== undefined && run.report.monoEndUs !== undefined ? { startUs: run.report.monoStartUs, endUs: run.report.monoEndUs } : undefined;
       const summaries = await Promise.all(files.map((f) => summariseProfile(f, 30, window)));
-      summaries.sort((a, b) => b.totalMs - a.totalMs); // the main thread has the most samples (tsx's loader thread, if any, less)
+      // The main thread is thread 0 in the file name; tsx's module-loader thread (mostly idle) is another.
+      const threadOf = (f: string) => f.split('/').pop()!.split('.')[4];
+      const busy = (x: ProfileSummary) => x.totalMs - x.idleMs;
+      summaries.sort((a, b) => Number(threadOf(b.file) === '0') - Number(threadOf(a.file) === '0') || busy(b) - busy(a));
       const whole = await summariseProfile(summaries[0].file, 30);
       profile = { ...summaries[0], wallMs: run.report.wallMs, otherProfiles: summaries.slice(1).map((s) => s.file), wholeProcess: whole };
     } catch (e) {

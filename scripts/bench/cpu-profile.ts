@@ -35,6 +35,8 @@ export interface ProfileSummary {
   file: string;
   /** Sampled time summed (within `window` when given). */
   totalMs: number;
+  /** Of which the thread was idle (waiting for I/O or other threads). */
+  idleMs: number;
   samples: number;
   /** The part of the profile summarised: the whole process, or the work window (µs, monotonic). */
   scope: 'whole process' | 'work only (from the start of runReport to its end)';
@@ -90,9 +92,11 @@ export async function summariseProfile(file: string, top = 25, window?: { startU
   const fn = new Map<string, { function: string; url: string; us: number }>();
   const files = new Map<string, number>();
   let total = 0;
+  let idle = 0;
   for (const [id, us] of self) {
     const cf = byId.get(id)!.callFrame;
     total += us;
+    if (cf.functionName === '(idle)') idle += us;
     const name = cf.functionName || '(anonymous)';
     // by name + url (line numbers of tsx-transpiled files do not match the sources)
     const key = `${name}\u0000${cf.url}`;
@@ -107,6 +111,7 @@ export async function summariseProfile(file: string, top = 25, window?: { startU
   return {
     file,
     totalMs: ms(total),
+    idleMs: ms(idle),
     samples: counted,
     scope: useWindow ? 'work only (from the start of runReport to its end)' : 'whole process',
     byFunction: [...fn.values()]
@@ -121,7 +126,11 @@ export async function summariseProfile(file: string, top = 25, window?: { startU
 }
 
 export function formatSummary(s: ProfileSummary, top = 15): string {
-  const lines = [`CPU profile ${s.file}: ${s.scope}, ${s.totalMs.toFixed(0)} ms sampled (${s.samples} samples)`, '', 'Top self time by function:'];
+  const lines = [
+    `CPU profile ${s.file}: ${s.scope}, ${s.totalMs.toFixed(0)} ms sampled (${s.samples} samples, ${s.idleMs.toFixed(0)} ms idle)`,
+    '',
+    'Top self time by function:',
+  ];
   lines.push('  #   self ms      %  function  (file)');
   s.byFunction.slice(0, top).forEach((r, i) => {
     lines.push(`  ${String(i + 1).padStart(2)} ${r.selfMs.toFixed(0).padStart(8)} ${r.pct.toFixed(1).padStart(6)}  ${r.function}  (${r.url})`);

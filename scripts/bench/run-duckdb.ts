@@ -3,7 +3,7 @@
  * the same Parquet files, in a fresh process.
  *
  *   node --import tsx scripts/bench/run-duckdb.ts --root DIR --from YYYY-MM-DD --to YYYY-MM-DD [--tz UTC]
- *     [--mode table|view] [--threads N]
+ *     [--mode view|table] [--threads N]
  *
  * Same definitions as the engine (see aggregates.ts): a row's day is its timestamp's calendar day in
  * the report time zone (`timezone(tz, ts::TIMESTAMPTZ)::DATE`); the window is inclusive local days;
@@ -15,8 +15,10 @@
  * partitions and row groups; the exact filter is then on the local day. (That string range is only
  * valid because the generated timestamps are all ISO-8601 UTC strings, `...Z`.)
  *
- * Mode `table` (default) reads the files once into a temporary table of the needed columns and runs
- * the five aggregate queries over it; `view` runs them straight over the files (five scans).
+ * Mode `view` (default) runs the five aggregate queries straight over the files (five scans); `table`
+ * reads the files once into a temporary table of the needed columns and queries that. On the 2-core
+ * benchmark machine `view` was both faster (0.78 s vs ~1.0 s at 1M rows) and smaller (173 MB vs
+ * 390 MB peak RSS), so it is the default: the engine is compared with DuckDB's better figure.
  */
 import { parseArgs } from 'node:util';
 import type { Aggregates, DayAggregates, ErrorAggregates, ModelAggregates, PeriodAggregates, QueryAggregates } from './aggregates.js';
@@ -44,12 +46,12 @@ async function main(): Promise<void> {
       from: { type: 'string' },
       to: { type: 'string' },
       tz: { type: 'string', default: 'UTC' },
-      mode: { type: 'string', default: 'table' },
+      mode: { type: 'string', default: 'view' },
       threads: { type: 'string' },
     },
   });
   const { root, from, to, tz } = values as { root: string; from: string; to: string; tz: string };
-  if (!root || !from || !to) throw new Error('usage: run-duckdb.ts --root DIR --from DATE --to DATE [--tz TZ] [--mode table|view]');
+  if (!root || !from || !to) throw new Error('usage: run-duckdb.ts --root DIR --from DATE --to DATE [--tz TZ] [--mode view|table]');
   if (values.mode !== 'table' && values.mode !== 'view') throw new Error('--mode must be table or view');
   const days = daysInclusive(from, to);
   const prevFrom = addDays(from, -days);
