@@ -58,11 +58,11 @@ export class ReportConfigError extends Error {
 export class ReportEmailError extends Error {
   constructor(
     readonly reportUri: string,
-    readonly latestUri: string,
+    readonly latestUri: string | null,
     cause: unknown,
   ) {
     super(
-      `Report stored at ${reportUri} (pointer ${latestUri}), but the email could not be sent: ${errorText(cause)}`,
+      `Report stored at ${reportUri}${latestUri ? ` (pointer ${latestUri})` : ''}, but the email could not be sent: ${errorText(cause)}`,
       { cause },
     );
     this.name = 'ReportEmailError';
@@ -172,13 +172,14 @@ export function createHandler(deps: HandlerDeps = {}) {
             to: req.recipients,
             reportLink: link.url,
             linkExpiresAt: link.expiresAt,
+            linkMayExpireEarlier: link.mayExpireEarlier,
             reportUri: stored.reportUri,
           });
           ses ??= new SESv2Client({});
           emailMessageId = await sendEmail(ses, email.raw);
-          logger.info('email sent', { messageId: emailMessageId, sizeBytes: email.sizeBytes, charts: email.charts, recipients: req.recipients.length, linkExpiresAt: link.expiresAt.toISOString(), linkLimitedByCredentials: link.limitedByCredentials });
+          logger.info('email sent', { messageId: emailMessageId, sizeBytes: email.sizeBytes, charts: email.charts, recipients: req.recipients.length, linkExpiresAt: link.expiresAt.toISOString(), linkLimitedByCredentials: link.limitedByCredentials, linkMayExpireEarlier: link.mayExpireEarlier });
         } catch (e) {
-          const err = new ReportEmailError(stored.reportUri, stored.latestUri, e);
+          const err = new ReportEmailError(stored.reportUri, stored.latestUpdated ? stored.latestUri : null, e);
           logger.error(err.message, { error: e as Error });
           throw err;
         }

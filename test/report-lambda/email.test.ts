@@ -128,6 +128,7 @@ describe('buildEmail with the real charts', () => {
     expect(html).toContain(`href="${LINK.replace(/&/g, '&amp;')}"`);
     expect(mail.text).toContain(LINK);
     expect(mail.text).toContain('link valid until Nov 28, 2025, 08:00 UTC');
+    expect(html).toContain('Link valid until Nov 28, 2025, 08:00 UTC.');
     expect(html).toContain('s3://bucket/reports/2025-11-18_2025-11-20/report.html');
   });
 
@@ -147,7 +148,7 @@ describe('buildEmail with the real charts', () => {
 
   it('has the key tables and the data-quality notes', () => {
     const html = mail.html as string;
-    for (const h of ['By model', 'Top 10 queries by cost', 'Errors', 'Data quality']) expect(html).toContain(`>${h}</h2>`);
+    for (const h of ['Charts', 'By model', 'Top 10 queries by cost', 'Errors', 'Data quality']) expect(html).toContain(`>${h}</h2>`);
     expect(html).toMatch(/>claude-sonnet-4-5<\/td><td[^>]*>2<\/td><td[^>]*>50\.0%<\/td><td[^>]*>\$0\.0400<\/td><td[^>]*>64\.0%<\/td><td[^>]*>11,000<\/td><td[^>]*>18\.50 s<\/td><td[^>]*>20\.75 s<\/td>/);
     expect(html).toMatch(/>ThrottlingException<\/td><td[^>]*>generation<\/td><td[^>]*>1<\/td>/);
     expect(html).toContain('The headline cost excludes 1 model without a logged cost or a known price: my-finetuned-model (1 row).');
@@ -155,6 +156,19 @@ describe('buildEmail with the real charts', () => {
     expect(mail.text).toContain('Rows read: 12; in the window: 5; outside it: 6; not usable: 1.');
     expect(mail.text).toContain('claude-sonnet-4-5: 2 queries, $0.0400 (64.0%), 18.50 s / 20.75 s');
     expect(mail.text).toContain('ThrottlingException at generation: 1');
+  });
+});
+
+describe('buildEmail link wording', () => {
+  it('says the link may stop working sooner when signed with temporary credentials of unknown expiry', async () => {
+    const built = await buildEmail(makeModel(), [], { ...OPTS, linkExpiresAt: new Date('2025-11-28T08:00:00Z'), linkMayExpireEarlier: true });
+    const mail = await parse(built.raw);
+    const wording = 'link valid until Nov 28, 2025, 08:00 UTC at the latest; it stops working sooner if the signing credentials expire';
+    expect(mail.text).toContain(wording);
+    expect(mail.html).toContain(`L${wording.slice(1)}.`);
+    // No charts given: no images, no Charts heading.
+    expect(mail.attachments).toHaveLength(0);
+    expect(mail.html).not.toContain('>Charts</h2>');
   });
 });
 

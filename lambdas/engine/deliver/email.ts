@@ -53,6 +53,8 @@ export interface BuildEmailOptions {
   reportLink: string;
   /** When the link stops working (shown in the body). */
   linkExpiresAt?: Date;
+  /** The link is signed with temporary credentials of unknown expiry: say it may stop working sooner. */
+  linkMayExpireEarlier?: boolean;
   /** Where the report is stored (s3://…), shown in the footer. */
   reportUri?: string;
   /** Size budget for the raw message (default MAX_EMAIL_BYTES). */
@@ -239,11 +241,20 @@ function renderEmailHtml(model: ReportModel, images: InlineImage[], ctx: HtmlCon
 }
 
 function linkBlock(ctx: BuildEmailOptions): string {
-  const until = ctx.linkExpiresAt ? `link valid until ${esc(formatDate(ctx.linkExpiresAt))}` : '';
+  const until = ctx.linkExpiresAt ? `<p style="margin:0 0 20px;font-size:12px;color:#57606a">${esc(capitalise(linkValidity(ctx)))}.</p>` : '';
   return (
-    `<p style="margin:0 0 20px"><a href="${esc(ctx.reportLink)}" style="display:inline-block;background:#0969da;color:#ffffff;text-decoration:none;padding:10px 16px;border-radius:6px;font-weight:bold;font-size:14px">Open the full report</a>` +
-    `<span style="font-size:12px;color:#57606a;margin-left:8px">${until}</span></p>`
+    `<p style="margin:0 0 6px"><a href="${esc(ctx.reportLink)}" style="display:inline-block;background:#0969da;color:#ffffff;text-decoration:none;padding:10px 16px;border-radius:6px;font-weight:bold;font-size:14px">Open the full report</a></p>` +
+    until
   );
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function linkValidity(ctx: BuildEmailOptions): string {
+  const until = `link valid until ${formatDate(ctx.linkExpiresAt!)}`;
+  return ctx.linkMayExpireEarlier ? `${until} at the latest; it stops working sooner if the signing credentials expire` : until;
 }
 
 interface Kpi {
@@ -390,7 +401,7 @@ function renderEmailText(model: ReportModel, ctx: TextContext): string {
     'LLM usage report',
     `${formatDateRange(w.from, w.to)} (${formatInt(w.days)} ${w.days === 1 ? 'day' : 'days'}, ${w.timezone}), compared with ${formatDateRange(prev.from, prev.to)}`,
     '',
-    `Full report${ctx.linkExpiresAt ? ` (link valid until ${formatDate(ctx.linkExpiresAt)})` : ''}:`,
+    `Full report${ctx.linkExpiresAt ? ` (${linkValidity(ctx)})` : ''}:`,
     ctx.reportLink,
     '',
     'KEY FIGURES (this period | previous period | change)',

@@ -119,37 +119,35 @@ export async function storeReport(options: StoreReportOptions): Promise<StoredRe
   const keys = [...byKey.keys()].sort();
   await mapLimit(keys, options.concurrency ?? 8, async (key) => {
     const f = byKey.get(key)!;
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: typeof f.body === 'string' ? Buffer.from(f.body, 'utf8') : f.body,
-        ContentType: f.contentType,
-        CacheControl: 'no-cache',
-      }),
-    );
+    const put = new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: typeof f.body === 'string' ? Buffer.from(f.body, 'utf8') : f.body,
+      ContentType: f.contentType,
+      CacheControl: 'no-cache',
+    });
+    await explain('s3:PutObject', `s3://${bucket}/${key}`, () => s3.send(put));
   });
 
   // Stale objects: anything under this report's folder that this run did not write.
-  const existing = await listKeys(s3, bucket, loc.prefix);
+  const existing = await explain('s3:ListBucket', loc.folderUri, () => listKeys(s3, bucket, loc.prefix));
   const stale = existing.filter((k) => !byKey.has(k));
-  await deleteKeys(s3, bucket, stale);
+  await explain('s3:DeleteObject', loc.folderUri, () => deleteKeys(s3, bucket, stale));
 
   const pointer: LatestPointer = { from: options.window.from, to: options.window.to, prefix: loc.prefix, reportUrl: loc.reportUri, generatedAt };
-  const current = await readLatest(s3, bucket, loc.latestKey);
+  const current = await explain('s3:GetObject', loc.latestUri, () => readLatest(s3, bucket, loc.latestKey));
   // Same last day: this run wins (a re-run, or a different length ending the same day).
   const newer = current !== null && current.to > pointer.to;
   let latestUpdated = false;
   if (!newer) {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: loc.latestKey,
-        Body: Buffer.from(`${JSON.stringify(pointer, null, 2)}\n`, 'utf8'),
-        ContentType: 'application/json',
-        CacheControl: 'no-cache',
-      }),
-    );
+    const put = new PutObjectCommand({
+      Bucket: bucket,
+      Key: loc.latestKey,
+      Body: Buffer.from(`${JSON.stringify(pointer, null, 2)}\n`, 'utf8'),
+      ContentType: 'application/json',
+      CacheControl: 'no-cache',
+    });
+    await explain('s3:PutObject', loc.latestUri, () => s3.send(put));
     latestUpdated = true;
   }
   return { ...loc, keys: latestUpdated ? [...keys, loc.latestKey] : keys, deleted: stale, latestUpdated };
@@ -180,6 +178,12 @@ export interface PresignedLink {
   expiresAt: Date;
   /** True when expiresAt is the credentials' expiry rather than the requested one. */
   limitedByCredentials: boolean;
+  /**
+   * True when the URL was signed with temporary credentials (a session token) whose expiry the SDK
+   * does not know (e.g. a Lambda role without AWS_CREDENTIAL_EXPIRATION): the link may stop
+   * working before expiresAt.
+   */
+  mayExpireEarlier: boolean;
 }
 
 /** A pre-signed GET URL for one object (default: 7 days, the SigV4 maximum). */
@@ -194,16 +198,35 @@ export async function presignGetUrl(
   const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
   let expiresAt = new Date(now.getTime() + expiresIn * 1000);
   let limitedByCredentials = false;
+  let mayExpireEarlier = false;
   try {
     const creds = await s3.config.credentials();
     if (creds.expiration && creds.expiration.getTime() < expiresAt.getTime()) {
       expiresAt = creds.expiration;
       limitedByCredentials = true;
+    } else if (!creds.expiration && creds.sessionToken) {
+      mayExpireEarlier = true;
     }
   } catch {
     // getSignedUrl succeeded, so credentials resolved; ignore a second lookup failing.
   }
-  return { url, expiresAt, limitedByCredentials };
+  return { url, expiresAt, limitedByCredentials, mayExpireEarlier };
+}
+
+/**
+ * Run one S3 step; on failure rethrow with the step, the location and, for access errors, the IAM
+ * action the function's role needs. (Without s3:ListBucket on the prefix, S3 also answers a GET of
+ * a missing key with AccessDenied instead of NoSuchKey.)
+ */
+async function explain<T>(action: string, uri: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const denied = err.name === 'AccessDenied' || err.$metadata?.httpStatusCode === 403;
+    const hint = denied ? ` (the role needs ${action} on ${uri}${action === 's3:GetObject' ? ' and s3:ListBucket on its prefix' : ''})` : '';
+    throw new Error(`storing the report: ${action} ${uri} failed: ${err.name ?? 'Error'}: ${err.message ?? String(e)}${hint}`, { cause: e });
+  }
 }
 
 async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
