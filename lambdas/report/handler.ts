@@ -157,6 +157,7 @@ export function createHandler(deps: HandlerDeps = {}) {
         files: result.files,
         generatedAt: model.generatedAt,
       });
+      for (const warning of stored.warnings) logger.warn(warning);
       logger.info('report stored', { reportUri: stored.reportUri, objects: stored.keys.length, staleDeleted: stored.deleted.length, latestUpdated: stored.latestUpdated });
 
       metrics.addMetric('RowsRead', MetricUnit.Count, model.dataQuality.rowsRead);

@@ -177,6 +177,7 @@ describe('report Lambda handler on s3rver', () => {
       latestUri: `s3://${BUCKET}/reports/latest.json`,
       emailMessageId: 'msg-1',
     });
+    expect(logger.lines.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
     // Logged as the final line, and the metrics.
     const done = logger.lines.find((l) => l.message === 'report done')!;
     expect(done.extra[0]).toEqual({ summary: first });

@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { writeReportFolder } from '../../lambdas/engine/deliver/folder.js';
 import { normalisePrefix, presignGetUrl, reportLocation, storeReport } from '../../lambdas/engine/deliver/s3.js';
@@ -41,6 +41,7 @@ describe('storeReport on s3rver', () => {
       latestUri: 's3://store-test/reports/latest.json',
       deleted: [],
       latestUpdated: true,
+      warnings: [],
     });
     expect(stored.keys).toEqual([
       'reports/2025-11-18_2025-11-20/aggregates.json',
@@ -134,17 +135,39 @@ describe('storeReport on s3rver', () => {
   });
 });
 
-describe('storeReport errors', () => {
-  it('names the IAM action and location when S3 denies a step', async () => {
+describe('storeReport when S3 denies a step', () => {
+  const denied = () => Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+
+  it('without s3:ListBucket / GetObject on latest.json: stores the report, skips the cleanup and says why', async () => {
     const client = new S3Client({ region: 'us-east-1' });
     const mock = mockClient(client);
     mock.on(PutObjectCommand).resolves({});
-    mock.on(ListObjectsV2Command).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
-    await expect(storeReport({ s3: client, bucket: 'b', reportPrefix: 'reports/', window: { from: '2025-11-18', to: '2025-11-20' }, files: files() })).rejects.toThrow(
-      'storing the report: s3:ListBucket s3://b/reports/2025-11-18_2025-11-20/ failed: AccessDenied: Access Denied (the role needs s3:ListBucket on s3://b/reports/2025-11-18_2025-11-20/)',
+    mock.on(ListObjectsV2Command).rejects(denied());
+    mock.on(GetObjectCommand).rejects(denied());
+    const stored = await storeReport({ s3: client, bucket: 'b', reportPrefix: 'reports/', window: { from: '2025-11-18', to: '2025-11-20' }, files: files() });
+    expect(stored.latestUpdated).toBe(true);
+    expect(stored.deleted).toEqual([]);
+    expect(stored.warnings).toEqual([
+      'stale objects under s3://b/reports/2025-11-18_2025-11-20/ were not removed: storing the report: s3:ListBucket s3://b/reports/2025-11-18_2025-11-20/ failed: AccessDenied: Access Denied (the role needs s3:ListBucket on s3://b/reports/2025-11-18_2025-11-20/)',
+      'could not read s3://b/reports/latest.json, so it is overwritten without the "never move back" check: storing the report: s3:GetObject s3://b/reports/latest.json failed: AccessDenied: Access Denied (the role needs s3:GetObject on s3://b/reports/latest.json and s3:ListBucket on its prefix)',
+    ]);
+    expect(mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).toEqual([
+      'reports/2025-11-18_2025-11-20/aggregates.json',
+      'reports/2025-11-18_2025-11-20/charts/cost-per-day.png',
+      'reports/2025-11-18_2025-11-20/report.html',
+      'reports/2025-11-18_2025-11-20/tables/by-day.csv',
+      'reports/latest.json',
+    ]);
+    mock.restore();
+  });
+
+  it('a denied PutObject fails the run, naming the object and the action', async () => {
+    const client = new S3Client({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    mock.on(PutObjectCommand).rejects(denied());
+    await expect(storeReport({ s3: client, bucket: 'b', reportPrefix: 'reports/', window: { from: '2025-11-18', to: '2025-11-20' }, files: files(), concurrency: 1 })).rejects.toThrow(
+      'storing the report: s3:PutObject s3://b/reports/2025-11-18_2025-11-20/aggregates.json failed: AccessDenied: Access Denied (the role needs s3:PutObject on s3://b/reports/2025-11-18_2025-11-20/aggregates.json)',
     );
-    // The files were put before the listing failed; latest.json was not.
-    expect(mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).not.toContain('reports/latest.json');
     mock.restore();
   });
 });

@@ -14,6 +14,10 @@
  * longer exists) are deleted afterwards, so a re-run leaves exactly one report with exactly this
  * run's files. latest.json is written last, once the folder is complete, and never moves back
  * to an older window (a backfill of an old period leaves it pointing at the newest report).
+ *
+ * IAM: s3:PutObject + s3:GetObject on `<reportPrefix>*`, s3:ListBucket with `s3:prefix` like
+ * `<reportPrefix>*`, s3:DeleteObject on `<reportPrefix>*`. Without ListBucket/DeleteObject the
+ * report is still stored, but stale objects stay and `warnings` says so.
  */
 import {
   DeleteObjectsCommand,
@@ -63,6 +67,8 @@ export interface StoredReport extends ReportLocation {
   deleted: string[];
   /** False when latest.json already pointed at a newer window and was left alone. */
   latestUpdated: boolean;
+  /** Steps skipped because S3 denied access (stale-object cleanup, reading latest.json); empty when all went through. */
+  warnings: string[];
 }
 
 export interface LatestPointer {
@@ -129,13 +135,30 @@ export async function storeReport(options: StoreReportOptions): Promise<StoredRe
     await explain('s3:PutObject', `s3://${bucket}/${key}`, () => s3.send(put));
   });
 
+  const warnings: string[] = [];
+
   // Stale objects: anything under this report's folder that this run did not write.
-  const existing = await explain('s3:ListBucket', loc.folderUri, () => listKeys(s3, bucket, loc.prefix));
-  const stale = existing.filter((k) => !byKey.has(k));
-  await explain('s3:DeleteObject', loc.folderUri, () => deleteKeys(s3, bucket, stale));
+  // Access denied here does not fail the run (the report is complete and stored): it is reported.
+  let stale: string[] = [];
+  try {
+    const existing = await explain('s3:ListBucket', loc.folderUri, () => listKeys(s3, bucket, loc.prefix));
+    stale = existing.filter((k) => !byKey.has(k));
+    await explain('s3:DeleteObject', loc.folderUri, () => deleteKeys(s3, bucket, stale));
+  } catch (e) {
+    if (!isAccessDenied(e)) throw e;
+    warnings.push(`stale objects under ${loc.folderUri} were not removed: ${(e as Error).message}`);
+    stale = [];
+  }
 
   const pointer: LatestPointer = { from: options.window.from, to: options.window.to, prefix: loc.prefix, reportUrl: loc.reportUri, generatedAt };
-  const current = await explain('s3:GetObject', loc.latestUri, () => readLatest(s3, bucket, loc.latestKey));
+  let current: LatestPointer | null = null;
+  try {
+    current = await explain('s3:GetObject', loc.latestUri, () => readLatest(s3, bucket, loc.latestKey));
+  } catch (e) {
+    // Without s3:ListBucket on the prefix S3 answers a missing latest.json with AccessDenied too.
+    if (!isAccessDenied(e)) throw e;
+    warnings.push(`could not read ${loc.latestUri}, so it is overwritten without the "never move back" check: ${(e as Error).message}`);
+  }
   // Same last day: this run wins (a re-run, or a different length ending the same day).
   const newer = current !== null && current.to > pointer.to;
   let latestUpdated = false;
@@ -150,7 +173,7 @@ export async function storeReport(options: StoreReportOptions): Promise<StoredRe
     await explain('s3:PutObject', loc.latestUri, () => s3.send(put));
     latestUpdated = true;
   }
-  return { ...loc, keys: latestUpdated ? [...keys, loc.latestKey] : keys, deleted: stale, latestUpdated };
+  return { ...loc, keys: latestUpdated ? [...keys, loc.latestKey] : keys, deleted: stale, latestUpdated, warnings };
 }
 
 /** The current latest.json, or null when missing or not a pointer (then it is simply replaced). */
@@ -227,6 +250,12 @@ async function explain<T>(action: string, uri: string, fn: () => Promise<T>): Pr
     const hint = denied ? ` (the role needs ${action} on ${uri}${action === 's3:GetObject' ? ' and s3:ListBucket on its prefix' : ''})` : '';
     throw new Error(`storing the report: ${action} ${uri} failed: ${err.name ?? 'Error'}: ${err.message ?? String(e)}${hint}`, { cause: e });
   }
+}
+
+function isAccessDenied(e: unknown): boolean {
+  const cause = (e as { cause?: unknown }).cause ?? e;
+  const err = cause as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return err.name === 'AccessDenied' || err.$metadata?.httpStatusCode === 403;
 }
 
 async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
