@@ -124,9 +124,18 @@ function reportStatements(
       conditions: { StringLike: { 's3:prefix': [`${config.logPrefix}logs/`, `${config.logPrefix}logs/*`] } },
     }),
     new iam.PolicyStatement({
+      // Get: latest.json and the pre-signed link; Delete: objects a re-run of the same window no
+      // longer writes (the report key depends only on the window, so a re-run replaces the folder)
       sid: 'WriteReports',
-      actions: ['s3:PutObject', 's3:GetObject'],
+      actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
       resources: [bucket.arnForObjects(`${config.reportPrefix}*`)],
+    }),
+    new iam.PolicyStatement({
+      // list one report folder to find stale objects; a missing latest.json then reads as 404, not 403
+      sid: 'ListReports',
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${config.reportPrefix}*`] } },
     }),
   ];
   if (config.recipients.length > 0 && config.sender) {

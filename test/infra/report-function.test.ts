@@ -21,7 +21,14 @@ function expectedStatements(bucketArn: string, logGroupArn: string, reportPrefix
       Resource: bucketArn,
       Condition: { StringLike: { 's3:prefix': [`${PREFIX}logs/`, `${PREFIX}logs/*`] } },
     },
-    { Sid: 'WriteReports', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${bucketArn}/${reportPrefix}*` },
+    { Sid: 'WriteReports', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: `${bucketArn}/${reportPrefix}*` },
+    {
+      Sid: 'ListReports',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: bucketArn,
+      Condition: { StringLike: { 's3:prefix': [`${reportPrefix}*`] } },
+    },
   ];
 }
 
