@@ -60,9 +60,23 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
   const days: string[] = [];
   for (let d = dayNum(ctx.window.from); d <= dayNum(ctx.window.to); d++) days.push(dateOfDayNumber(d));
 
-  // Latency: overall, by day, by model — from the (model, day) groups.
+  // Latency: by day and by model first (small copies, one group at a time), then overall, which
+  // empties the (model, day) groups as it copies them: at most ~8 bytes a value held at any time.
   const allModels = [...acc.models.values(), acc.noModel];
-  const all = concatColumns(allModels.flatMap((m) => [...m.latency.values()])).sort();
+  const latencyByDay = new Map<number, Float64Column[]>();
+  for (const m of allModels) {
+    for (const [day, col] of m.latency) {
+      const list = latencyByDay.get(day);
+      if (list) list.push(col);
+      else latencyByDay.set(day, [col]);
+    }
+  }
+  const percentilesOf = (cols: Float64Column[] | undefined) =>
+    cols && cols.length ? p50p95(concatColumns(cols)) : { p50: null, p95: null };
+  const dayLatency = new Map([...latencyByDay].map(([day, cols]) => [day, percentilesOf(cols)]));
+  const modelLatency = new Map(allModels.map((m) => [m.modelId, percentilesOf([...m.latency.values()])]));
+
+  const all = concatColumns(allModels.flatMap((m) => [...m.latency.values()]), { release: true }).sort();
   let sum = 0;
   for (let i = 0; i < all.length; i++) sum += all[i];
   const latencyMs = {
@@ -74,16 +88,6 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
     count: all.length,
     method: PERCENTILE_METHOD,
   };
-  const latencyByDay = new Map<number, Float64Column[]>();
-  for (const m of allModels) {
-    for (const [day, col] of m.latency) {
-      const list = latencyByDay.get(day);
-      if (list) list.push(col);
-      else latencyByDay.set(day, [col]);
-    }
-  }
-  const percentilesOf = (cols: Float64Column[] | undefined) =>
-    cols && cols.length ? p50p95(concatColumns(cols)) : { p50: null, p95: null };
 
   const byDay: DayRow[] = days.map((date) => {
     const n = dayNum(date);
@@ -99,7 +103,7 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
       outputTokens: d?.outputTokens ?? 0,
       totalTokens: d?.totalTokens ?? 0,
       tokensPerQuery: d ? ratio(d.successTokens, d.successTokenRows) : null,
-      latencyMs: percentilesOf(latencyByDay.get(n)),
+      latencyMs: dayLatency.get(n) ?? { p50: null, p95: null },
     };
   });
 
@@ -129,7 +133,7 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
       totalTokens: m.totalTokens,
       avgCostPerQuery: ratio(m.costUsd, m.queries),
       costPer1kTokens: ratio(m.costUsd, m.totalTokens / 1000),
-      latencyMs: percentilesOf([...m.latency.values()]),
+      latencyMs: modelLatency.get(modelId)!,
     }))
     .sort((a, b) => b.costUsd - a.costUsd || b.queries - a.queries || (a.modelId < b.modelId ? -1 : 1));
 
@@ -151,7 +155,7 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
     .sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen)
     .map((e) => ({ errorType: e.errorType, stage: e.stage, count: e.count, lastSeen: toIsoUtc(e.lastSeen), example: e.example }));
 
-  const ctxSorted = acc.contextLength.toArray().sort();
+  const ctxSorted = concatColumns([acc.contextLength], { release: true }).sort();
   let ctxSum = 0;
   for (let i = 0; i < ctxSorted.length; i++) ctxSum += ctxSorted[i];
   let successTokens = 0;
@@ -162,7 +166,7 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
   }
 
   const prevTotals = totalsOf(acc.previous);
-  const prevLatency = p50p95(acc.previousLatency.toArray());
+  const prevLatency = p50p95(concatColumns([acc.previousLatency], { release: true }));
   const previousPeriod: PreviousPeriod = {
     window: ctx.previousWindow,
     totals: prevTotals,

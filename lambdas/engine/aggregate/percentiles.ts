@@ -64,13 +64,26 @@ export class Float64Column {
     this.copyInto(out, 0);
     return out;
   }
+
+  /** Drop the values (after their last use), so their memory can be reclaimed while the report is built. */
+  release(): void {
+    this.chunks.length = 0;
+    this.fill = Float64Column.CHUNK;
+    this.length = 0;
+  }
 }
 
-/** Concatenate several columns into one new array. */
-export function concatColumns(columns: Iterable<Float64Column>): Float64Array {
+/**
+ * Concatenate several columns into one new array. With `release`, each column is emptied once
+ * copied, so the copy does not double the memory held.
+ */
+export function concatColumns(columns: Iterable<Float64Column>, { release = false } = {}): Float64Array {
   const list = [...columns];
   const out = new Float64Array(list.reduce((n, c) => n + c.length, 0));
   let offset = 0;
-  for (const c of list) offset = c.copyInto(out, offset);
+  for (const c of list) {
+    offset = c.copyInto(out, offset);
+    if (release) c.release();
+  }
   return out;
 }
