@@ -1,6 +1,6 @@
 /** Small pure pieces of the engine, checked against values worked out by hand. */
 import { DayClock, addDays, isIsoDate, startOfLocalDay } from '../../lambdas/engine/aggregate/calendar.js';
-import { Float64Column, concatColumns, percentileSorted } from '../../lambdas/engine/aggregate/percentiles.js';
+import { Float64Column, concatColumns, percentileSorted, percentiles } from '../../lambdas/engine/aggregate/percentiles.js';
 import { parseIsoTimestamp, toInstant } from '../../lambdas/engine/normalise/timestamps.js';
 import { displayName } from '../../lambdas/engine/pricing/display-name.js';
 import { PriceBook, loadPriceOverrides } from '../../lambdas/engine/pricing/pricing.js';
@@ -61,6 +61,35 @@ describe('percentiles (linear, numpy default)', () => {
     expect(percentileSorted(v, 0.95)).toBeCloseTo(3.85, 12); // h = 2.85 → 3 + 0.85
     expect(percentileSorted(Float64Array.from([7]), 0.99)).toBe(7);
     expect(percentileSorted(new Float64Array(0), 0.5)).toBeNull();
+  });
+  test('selection (no full sort) gives the same numbers as sorting, on awkward inputs', () => {
+    // oracle: a full sort and numpy's linear rule written out here, independent of the engine
+    const oracle = (xs: number[], p: number): number => {
+      const s = [...xs].sort((x, y) => x - y);
+      const h = (s.length - 1) * p;
+      const lo = Math.floor(h);
+      const hi = Math.min(lo + 1, s.length - 1);
+      return s[lo] + (h - lo) * (s[hi] - s[lo]);
+    };
+    let seed = 12345;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const cases: number[][] = [
+      [5],
+      [2, 1],
+      Array.from({ length: 1000 }, () => 7), // all equal
+      Array.from({ length: 1001 }, (_, i) => i), // ascending
+      Array.from({ length: 1001 }, (_, i) => 1001 - i), // descending
+      Array.from({ length: 5000 }, (_, i) => (i % 2 === 0 ? 1 : 2)), // two values, alternating
+      Array.from({ length: 20_000 }, () => Math.floor(rand() * 50)), // many duplicates
+      Array.from({ length: 20_000 }, () => rand() * 1e6),
+      Array.from({ length: 3000 }, (_, i) => (i < 2990 ? 100 : 1e9)), // heavy tail
+    ];
+    const ps = [0.99, 0.5, 0.95, 0, 1, 0.25]; // unordered on purpose
+    for (const xs of cases) {
+      const got = percentiles(Float64Array.from(xs), ps);
+      ps.forEach((p, j) => expect(got[j]).toBeCloseTo(oracle(xs, p), 9));
+    }
+    expect(percentiles(new Float64Array(0), [0.5])).toEqual([null]);
   });
   test('chunked columns keep every value across chunk boundaries', () => {
     const a = new Float64Column();

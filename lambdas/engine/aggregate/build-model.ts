@@ -20,7 +20,7 @@ import { displayName } from '../pricing/display-name.js';
 import { toIsoUtc } from '../normalise/timestamps.js';
 import { type PeriodTotals, ReportAccumulator } from './accumulator.js';
 import { dateOfDayNumber } from './calendar.js';
-import { Float64Column, concatColumns, p50p95, percentileSorted } from './percentiles.js';
+import { Float64Column, concatColumns, p50p95, percentiles } from './percentiles.js';
 
 const TOP_QUERIES = 20;
 
@@ -76,15 +76,20 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
   const dayLatency = new Map([...latencyByDay].map(([day, cols]) => [day, percentilesOf(cols)]));
   const modelLatency = new Map(allModels.map((m) => [m.modelId, percentilesOf([...m.latency.values()])]));
 
-  const all = concatColumns(allModels.flatMap((m) => [...m.latency.values()]), { release: true }).sort();
+  const all = concatColumns(allModels.flatMap((m) => [...m.latency.values()]), { release: true });
   let sum = 0;
-  for (let i = 0; i < all.length; i++) sum += all[i];
+  let max = -Infinity;
+  for (let i = 0; i < all.length; i++) {
+    sum += all[i];
+    if (all[i] > max) max = all[i];
+  }
+  const [p50, p95, p99] = percentiles(all, [0.5, 0.95, 0.99]);
   const latencyMs = {
-    p50: percentileSorted(all, 0.5),
-    p95: percentileSorted(all, 0.95),
-    p99: percentileSorted(all, 0.99),
+    p50,
+    p95,
+    p99,
     mean: all.length ? sum / all.length : null,
-    max: all.length ? all[all.length - 1] : null,
+    max: all.length ? max : null,
     count: all.length,
     method: PERCENTILE_METHOD,
   };
@@ -155,9 +160,10 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
     .sort((a, b) => b.count - a.count || b.lastSeen - a.lastSeen)
     .map((e) => ({ errorType: e.errorType, stage: e.stage, count: e.count, lastSeen: toIsoUtc(e.lastSeen), example: e.example }));
 
-  const ctxSorted = concatColumns([acc.contextLength], { release: true }).sort();
+  const ctxLen = concatColumns([acc.contextLength], { release: true });
   let ctxSum = 0;
-  for (let i = 0; i < ctxSorted.length; i++) ctxSum += ctxSorted[i];
+  for (let i = 0; i < ctxLen.length; i++) ctxSum += ctxLen[i];
+  const ctxPercentiles = p50p95(ctxLen);
   let successTokens = 0;
   let successTokenRows = 0;
   for (const d of acc.days.values()) {
@@ -225,10 +231,9 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
       tokensPerQuery: ratio(successTokens, successTokenRows),
       outputTokensPerSecond: ratio(acc.outputTokensTimed, acc.latencyTimedMs / 1000),
       contextLengthChars: {
-        p50: percentileSorted(ctxSorted, 0.5),
-        p95: percentileSorted(ctxSorted, 0.95),
-        mean: ctxSorted.length ? ctxSum / ctxSorted.length : null,
-        count: ctxSorted.length,
+        ...ctxPercentiles,
+        mean: ctxLen.length ? ctxSum / ctxLen.length : null,
+        count: ctxLen.length,
       },
       costPer1kTokens: ratio(totals.costUsd, totals.totalTokens / 1000),
     },
