@@ -3,15 +3,17 @@
  * (`lambdas/start-notebook-job/handler.ts`) creates a SageMaker training job that runs
  * `notebooks/FinSights_Log_Analytics.ipynb` headless on the SageMaker Distribution image.
  *
- * The notebook and the job output live in a dedicated ARTIFACTS bucket, not in the log bucket:
+ * The notebook is deployed to a dedicated ARTIFACTS bucket, not to the log bucket:
  * - an imported log bucket gets nothing provisioned on it (a BucketDeployment would write to it);
  * - the BucketDeployment's CDK-managed handler is granted read/write/delete on its whole
- *   destination bucket, which must never be the bucket holding the logs;
- * - job output (executed notebook, derived data) is isolated from the source logs and can have
- *   its own lifecycle.
+ *   destination bucket, which must never be the bucket holding the logs.
+ * The job OUTPUT (executed notebook, summary.json, plots) goes beside the reports, under the report
+ * prefix of the log bucket, so the team finds both products of a run in one place:
+ * `s3://<log bucket>/<reportPrefix>notebook-jobs/<job name>/output/output.tar.gz`. The report
+ * Lambda's clean-up touches only its own `<from>_<to>/` folders, never `notebook-jobs/`.
  *
  * Layout: `s3://<artifacts>/notebook-jobs/input/` (the `notebooks/` folder, deployed; the bucket is
- * versioned, so every deployed notebook version is kept) and `notebook-jobs/output/` (job output).
+ * versioned, so every deployed notebook version is kept).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +38,8 @@ import { LOG_RETENTION } from './report-function.js';
 export const NOTEBOOK_DIR = join(PROJECT_ROOT, 'notebooks');
 export const NOTEBOOK_NAME = 'FinSights_Log_Analytics.ipynb';
 export const NOTEBOOK_INPUT_PREFIX = 'notebook-jobs/input/';
-export const NOTEBOOK_OUTPUT_PREFIX = 'notebook-jobs/output/';
+/** Job output folder, under the report prefix of the log bucket. */
+export const NOTEBOOK_OUTPUT_FOLDER = 'notebook-jobs/';
 /** Training jobs are named `<prefix>-...`; the starter's IAM is scoped to that name pattern. */
 export const JOB_NAME_PREFIX = 'llm-log-analytics';
 export const INSTANCE_TYPE = 'ml.m5.large';
@@ -77,7 +80,6 @@ export class NotebookJob extends Construct {
       serverAccessLogsPrefix: 'artifacts-bucket/',
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
-        { id: 'expire-job-output', prefix: NOTEBOOK_OUTPUT_PREFIX, expiration: Duration.days(365) },
         {
           id: 'expire-noncurrent-versions',
           noncurrentVersionExpiration: Duration.days(90),
@@ -113,7 +115,8 @@ export class NotebookJob extends Construct {
     });
     const logDataObjects = LOG_DATA_FOLDERS.map((f) => logBucket.arnForObjects(`${config.logPrefix}${f}/*`));
     const inputObjects = bucket.arnForObjects(`${NOTEBOOK_INPUT_PREFIX}*`);
-    const outputObjects = bucket.arnForObjects(`${NOTEBOOK_OUTPUT_PREFIX}*`);
+    const outputPrefix = `${config.reportPrefix}${NOTEBOOK_OUTPUT_FOLDER}`;
+    const outputObjects = logBucket.arnForObjects(`${outputPrefix}*`);
     // The SageMaker Distribution image lives in an AWS-owned account that differs per region: the
     // same region -> account table the starter uses to build the image URI, as a CfnMapping, so the
     // pull permission names exactly the repository the job runs (a region missing from the table
@@ -184,7 +187,7 @@ export class NotebookJob extends Construct {
     acknowledgeWildcardResources(
       this.executionRole,
       [...logDataObjects, inputObjects, outputObjects],
-      'Object-key wildcards limited to the three log folders and the notebook input prefix (read) and the job output prefix (write); object keys are not known at deploy time.',
+      'Object-key wildcards limited to the three log folders and the notebook input prefix (read) and the job output folder under the report prefix (write); object keys are not known at deploy time.',
     );
     acknowledgeWildcardResources(
       this.executionRole,
@@ -247,7 +250,7 @@ export class NotebookJob extends Construct {
       environment: {
         NOTEBOOK_S3_URI: bucket.s3UrlForObject(NOTEBOOK_INPUT_PREFIX),
         NOTEBOOK_NAME,
-        OUTPUT_S3_URI: bucket.s3UrlForObject(NOTEBOOK_OUTPUT_PREFIX),
+        OUTPUT_S3_URI: logBucket.s3UrlForObject(outputPrefix),
         EXECUTION_ROLE_ARN: this.executionRole.roleArn,
         LOG_ROOT: logBucket.s3UrlForObject(config.logPrefix),
         REPORT_TIMEZONE: config.reportTimezone,

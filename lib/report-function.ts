@@ -138,7 +138,9 @@ function reportStatements(
       conditions: { StringLike: { 's3:prefix': [`${config.reportPrefix}*`] } },
     }),
   ];
-  if (config.recipients.length > 0 && config.sender) {
+  if (config.sender) {
+    // A sender is what makes email possible: recipients may come from cdk.json or, for an ad-hoc
+    // report, from the invoke payload, so the grant depends on the sender alone.
     // SESv2 SendEmail authorises as ses:SendEmail for Simple content but as ses:SendRawEmail for
     // Raw content (the MIME message with the report attached), so both; only on the sender's
     // address identity and its domain identity (SES checks whichever identity is verified).

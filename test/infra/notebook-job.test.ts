@@ -70,7 +70,8 @@ describe('notebook job (default context)', () => {
         Resource: artifactsArn,
         Condition: { StringLike: { 's3:prefix': ['notebook-jobs/input/', 'notebook-jobs/input/*'] } },
       },
-      { Sid: 'WriteJobOutput', Effect: 'Allow', Action: 's3:PutObject', Resource: `${artifactsArn}/notebook-jobs/output/*` },
+      // job output beside the reports (report prefix of the log bucket), nowhere else
+      { Sid: 'WriteJobOutput', Effect: 'Allow', Action: 's3:PutObject', Resource: `${logBucketArn}/reports/notebook-jobs/*` },
       {
         Sid: 'PullSageMakerDistributionImage',
         Effect: 'Allow',
@@ -137,7 +138,7 @@ describe('notebook job (default context)', () => {
     expect(readable(fn.Properties.Environment.Variables)).toEqual({
       NOTEBOOK_S3_URI: `s3://\${${artifactsId}}/notebook-jobs/input/`,
       NOTEBOOK_NAME: 'FinSights_Log_Analytics.ipynb',
-      OUTPUT_S3_URI: `s3://\${${artifactsId}}/notebook-jobs/output/`,
+      OUTPUT_S3_URI: `s3://\${${logicalId(stack.logBucket.bucket)}}/reports/notebook-jobs/`,
       EXECUTION_ROLE_ARN: `\${${logicalId(job.executionRole)}.Arn}`,
       LOG_ROOT: `s3://\${${logicalId(stack.logBucket.bucket)}}/${PREFIX}`,
       REPORT_TIMEZONE: 'UTC',
@@ -177,5 +178,24 @@ describe('notebook job with kmsKey=true', () => {
       Resource: keyArn,
       Condition: { StringEquals: { 'kms:ViaService': 's3.${AWS::Region}.amazonaws.com' } },
     });
+  });
+});
+
+describe('notebook job on an existing log bucket with a custom report prefix', () => {
+  const { stack, template } = build({ logBucketName: 'finrag-prod-data', reportPrefix: 'analytics/reports/' });
+
+  test('job output goes under <reportPrefix>notebook-jobs/ of that bucket, and only there', () => {
+    const job = stack.notebookJob!;
+    const fn = template.toJSON().Resources[logicalId(job.starter)];
+    expect(readable(fn.Properties.Environment.Variables).OUTPUT_S3_URI).toBe('s3://finrag-prod-data/analytics/reports/notebook-jobs/');
+    const writes = roleStatements(template, job.executionRole).filter((s) => s.Sid === 'WriteJobOutput');
+    expect(writes).toEqual([
+      {
+        Sid: 'WriteJobOutput',
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: 'arn:aws:s3:::finrag-prod-data/analytics/reports/notebook-jobs/*',
+      },
+    ]);
   });
 });

@@ -75,7 +75,7 @@ describe('report function (default context)', () => {
     });
   });
 
-  test('role: exactly the read, list, report-write and log statements (no SES without recipients)', () => {
+  test('role: exactly the read, list, report-write and log statements (no SES without a sender)', () => {
     const bucketArn = `\${${logicalId(stack.logBucket.bucket)}.Arn}`;
     const logGroupArn = `\${${logicalId(stack.report.logGroup)}.Arn}`;
     expect(roleStatements(template, stack.report.role)).toEqual(expectedStatements(bucketArn, logGroupArn));
@@ -104,6 +104,25 @@ describe('report function with recipients (SES)', () => {
     const logGroupArn = `\${${logicalId(stack.report.logGroup)}.Arn}`;
     expect(roleStatements(template, stack.report.role)).toEqual([
       ...expectedStatements(bucketArn, logGroupArn),
+      {
+        Sid: 'SendReportEmail',
+        Effect: 'Allow',
+        Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+        Resource: [
+          'arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/example.com',
+          'arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/reports@example.com',
+        ],
+      },
+    ]);
+  });
+});
+
+describe('report function with a sender but no default recipients', () => {
+  const { stack, template } = build({ sender: 'reports@example.com' });
+
+  test('still may send as the sender (recipients can come with an ad-hoc invoke)', () => {
+    const statements = roleStatements(template, stack.report.role);
+    expect(statements.filter((s) => s.Sid === 'SendReportEmail')).toEqual([
       {
         Sid: 'SendReportEmail',
         Effect: 'Allow',
