@@ -12,7 +12,7 @@ import { PRICE_SOURCE, PriceBook, type PriceOverrides, loadPriceOverrides } from
 import { type TimestampStats, readLogFile } from './read/parquet-reader.js';
 import type { FileLedgerEntry, ReportModel, Window } from './report-model.js';
 import type { RenderedChart, ReportFile } from './render/types.js';
-import type { LogSource, SourceStats } from './source/log-source.js';
+import { type LogSource, type SourceStats, SourceError } from './source/log-source.js';
 import { openLogSource } from './source/open-source.js';
 import { classifyFile, partitionPruneReason } from './source/partitions.js';
 
@@ -137,6 +137,8 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
   progress(`${source.root}: ${listed.length} files under logs/, ${toRead.length} to read`);
 
   let rowsRead = 0;
+  let fetchFailures = 0;
+  let firstFetchFailure = '';
   let nullContext: number | null = 0;
   let nullResponse: number | null = 0;
   const started = Date.now();
@@ -147,6 +149,10 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
       onBatch: (batch) => acc.add(batch),
     });
     ledger.push(r.entry);
+    if (r.fetchFailed) {
+      fetchFailures++;
+      firstFetchFailure ||= `${r.entry.path}: ${r.entry.reason ?? ''}`;
+    }
     rowsRead += r.rows;
     acc.rowsOutsideWindow += r.rowsPruned;
     for (const s of r.skipped) acc.skip(s.reason, s.count);
@@ -157,6 +163,15 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     if ((n + 1) % 10 === 0 || n + 1 === toRead.length) {
       progress(`read ${n + 1}/${toRead.length} files, ${rowsRead.toLocaleString('en-US')} rows, ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
+  }
+
+  // Storage failures on every file (access denied, a missing KMS grant, throttling) make a report of
+  // nothing: that is an unreachable source, not an empty one. Some files failing still yields a
+  // report whose ledger and notes name them.
+  if (toRead.length > 0 && fetchFailures === toRead.length) {
+    throw new SourceError(
+      `could not read any of the ${toRead.length} log file${toRead.length === 1 ? '' : 's'} under ${source.root}: ${firstFetchFailure}`,
+    );
   }
 
   // Open-ended window ("all"): the days that hold data.

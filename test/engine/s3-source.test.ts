@@ -120,3 +120,41 @@ test('an unreachable bucket fails with a one-line reason', async () => {
     runReport({ source: 's3://no-such-bucket/logs-root/', window: { all: true }, s3: s3.makeClient(), renderCharts: false }),
   ).rejects.toThrow(/^cannot list s3:\/\/no-such-bucket\/logs-root\/logs\/: NoSuchBucket/);
 });
+
+/** A client whose GetObject answers AccessDenied for keys matching `deny` (as a missing KMS grant would). */
+function denyingClient(deny: RegExp): S3Client {
+  const client = s3.makeClient();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Key?: string };
+      if (context.commandName === 'GetObjectCommand' && deny.test(input.Key ?? '')) {
+        throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'denyGets' },
+  );
+  return client;
+}
+
+test('access denied on one file: named as a fetch failure (not a corrupt file), the rest is reported', async () => {
+  const { model } = await runReport({
+    source: `s3://${BUCKET}/${PREFIX}`,
+    window: { from: '2025-07-01', to: '2025-07-03' },
+    s3: denyingClient(/dt=2025-07-02\//),
+    renderCharts: false,
+  });
+  const denied = model.dataQuality.files.find((f) => f.path === 'logs/dt=2025-07-02/part-00000.zstd.parquet')!;
+  expect(denied.status).toBe('unreadable');
+  expect(denied.reason).toMatch(/^could not fetch s3:\/\/finrag-logs\/DATA_MERGE_ASSETS\/LOGS\/FINRAG\/logs\/dt=2025-07-02\/part-00000\.zstd\.parquet: AccessDenied: Access Denied$/);
+  // days 1 and 3 (1,000 rows each) + the late file's row; day 2's rows were never read, so not counted
+  expect(model.totals.queries).toBe(2001);
+  expect(model.dataQuality.rowsRead).toBe(2001);
+  expect(model.dataQuality.notes.join(' ')).toContain('logs/dt=2025-07-02/part-00000.zstd.parquet');
+});
+
+test('access denied on every file: the run fails (an unreadable source is not an empty report)', async () => {
+  await expect(
+    runReport({ source: `s3://${BUCKET}/${PREFIX}`, window: { from: '2025-07-01', to: '2025-07-03' }, s3: denyingClient(/./), renderCharts: false }),
+  ).rejects.toThrow(/^could not read any of the 4 log files under s3:\/\/finrag-logs\/DATA_MERGE_ASSETS\/LOGS\/FINRAG\/: logs\/dt=2025-07-01\/part-00000\.zstd\.parquet: could not fetch .*AccessDenied/);
+});

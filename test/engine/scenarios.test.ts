@@ -2,7 +2,7 @@
  * The engine on awkward real-world inputs, one scenario each. Expected values are worked out by hand
  * in the comments next to them.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runReport } from '../../lambdas/engine/run-report.js';
@@ -89,6 +89,28 @@ test('many files in dt= partitions: out-of-window partitions are not opened, str
     'logs/dt=2025-04-01/.part-0.snappy.parquet.crc': 'ignored',
     'logs/manifest.json': 'ignored',
   });
+});
+
+test('symbolic links under logs/ are followed (files and folders); a broken one is named; a cycle does not loop', async () => {
+  const elsewhere = join(dir, 'elsewhere');
+  await writeParquet(join(elsewhere, 'linked-file.parquet'), [okRow('2025-04-01T10:00:00Z')], { columns: LOG_SCHEMA });
+  await writeParquet(join(elsewhere, 'part', 'in-linked-folder.parquet'), [okRow('2025-04-01T11:00:00Z'), okRow('2025-04-01T12:00:00Z')], { columns: LOG_SCHEMA });
+  await writeParquet(logs('plain.parquet'), [okRow('2025-04-01T13:00:00Z')], { columns: LOG_SCHEMA });
+  await symlink(join(elsewhere, 'linked-file.parquet'), logs('linked-file.parquet'));
+  await symlink(join(elsewhere, 'part'), logs('dt=2025-04-01'));
+  await symlink(join(dir, 'missing.parquet'), logs('broken.parquet'));
+  await symlink(logs(), logs('loop')); // logs/loop -> logs/
+  const { model } = await runReport({ source: dir, window: { from: '2025-04-01', to: '2025-04-01' }, renderCharts: false });
+  // 1 + 2 + 1 rows, each read once (logs/loop/... is the same folder and is not walked again)
+  expect(model.totals.queries).toBe(4);
+  const byPath = Object.fromEntries(model.dataQuality.files.map((f) => [f.path, f.status]));
+  expect(byPath).toEqual({
+    'logs/broken.parquet': 'unreadable',
+    'logs/dt=2025-04-01/in-linked-folder.parquet': 'read',
+    'logs/linked-file.parquet': 'read',
+    'logs/plain.parquet': 'read',
+  });
+  expect(model.dataQuality.files.find((f) => f.path === 'logs/broken.parquet')!.reason).toBe('cannot follow symbolic link: ENOENT');
 });
 
 test('schema drift: old files without cost, context_length or latency, with other integer types and extra columns', async () => {

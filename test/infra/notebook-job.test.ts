@@ -187,7 +187,7 @@ describe('notebook job on an existing log bucket with a custom report prefix', (
   test('job output goes under <reportPrefix>notebook-jobs/ of that bucket, and only there', () => {
     const job = stack.notebookJob!;
     const fn = template.toJSON().Resources[logicalId(job.starter)];
-    expect(readable(fn.Properties.Environment.Variables).OUTPUT_S3_URI).toBe('s3://finrag-prod-data/analytics/reports/notebook-jobs/');
+    expect((readable(fn.Properties.Environment.Variables) as Record<string, string>).OUTPUT_S3_URI).toBe('s3://finrag-prod-data/analytics/reports/notebook-jobs/');
     const writes = roleStatements(template, job.executionRole).filter((s) => s.Sid === 'WriteJobOutput');
     expect(writes).toEqual([
       {

@@ -8,7 +8,7 @@
 import { type AsyncBuffer, type FileMetaData, type RowGroup, type SchemaTree, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { type LogBatch, fillTotalTokens, normalise } from '../normalise/normalise.js';
 import type { FileLedgerEntry, SkipCount } from '../report-model.js';
-import type { LogSource, SourceFile } from '../source/log-source.js';
+import { type LogSource, type SourceFile, SourceReadError } from '../source/log-source.js';
 import { type ColumnKind, type DecodedColumn, UnsupportedColumn, decodeColumnChunk, fastKind } from './column-decoder.js';
 import { compressors } from './compressors.js';
 
@@ -48,6 +48,8 @@ export interface FileReadResult {
   /** Null counts of the URI columns from the footer; null when the file lacks the statistic. */
   nullContextFile: number | null;
   nullResponseFile: number | null;
+  /** True when the file's bytes could not be fetched (storage or permission failure, not bad content). */
+  fetchFailed: boolean;
 }
 
 /**
@@ -90,7 +92,12 @@ export async function readLogFile(source: LogSource, file: SourceFile, opts: Rea
     skipped: [],
     nullContextFile: null,
     nullResponseFile: null,
+    fetchFailed: false,
   };
+  if (file.problem) {
+    result.entry = { path: file.path, rows: null, status: 'unreadable', reason: file.problem };
+    return result;
+  }
   if (file.size === 0) {
     result.entry = { path: file.path, rows: null, status: 'unreadable', reason: 'empty file (0 bytes)' };
     return result;
@@ -100,7 +107,12 @@ export async function readLogFile(source: LogSource, file: SourceFile, opts: Rea
   try {
     metadata = await parquetMetadataAsync(buffer, { initialFetchSize: FOOTER_FETCH_BYTES });
   } catch (e) {
-    result.entry = { path: file.path, rows: null, status: 'unreadable', reason: `not a readable Parquet file: ${describe(e)}` };
+    if (e instanceof SourceReadError) {
+      result.fetchFailed = true;
+      result.entry = { path: file.path, rows: null, status: 'unreadable', reason: describe(e) };
+    } else {
+      result.entry = { path: file.path, rows: null, status: 'unreadable', reason: `not a readable Parquet file: ${describe(e)}` };
+    }
     return result;
   }
   const rows = Number(metadata.num_rows);
@@ -138,6 +150,7 @@ export async function readLogFile(source: LogSource, file: SourceFile, opts: Rea
   const fetchGroup = (g: number) => fetchChunks(buffer, metadata.row_groups[groups[g].index], columns);
   let next = groups.length > 0 ? fetchGroup(0) : null;
   const failures: string[] = [];
+  let fetchFailures = 0;
   for (let n = 0; n < groups.length; n++) {
     const { index, start, rows: groupRows } = groups[n];
     const current = next!;
@@ -154,10 +167,13 @@ export async function readLogFile(source: LogSource, file: SourceFile, opts: Rea
       }
       opts.onBatch(batch);
     } catch (e) {
+      const fetchError = e instanceof SourceReadError;
+      if (fetchError) fetchFailures++;
       failures.push(`row group ${index}: ${describe(e)}`);
-      result.skipped.push({ reason: 'row group could not be decoded', count: groupRows });
+      result.skipped.push({ reason: fetchError ? 'row group could not be fetched' : 'row group could not be decoded', count: groupRows });
     }
   }
+  result.fetchFailed = groups.length > 0 && fetchFailures === groups.length;
   if (failures.length > 0) {
     result.entry = {
       path: file.path,

@@ -1,8 +1,8 @@
 /** A log root on the local disk. */
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { AsyncBuffer } from 'hyparquet';
-import { type LogSource, type SourceFile, SourceError, newStats, rangeCachedBuffer } from './log-source.js';
+import { type LogSource, type SourceFile, SourceError, SourceReadError, newStats, rangeCachedBuffer } from './log-source.js';
 
 export class LocalLogSource implements LogSource {
   readonly stats = newStats();
@@ -18,15 +18,34 @@ export class LocalLogSource implements LogSource {
     const logs = join(this.dir, 'logs');
     const logsStat = await stat(logs).catch(() => null);
     if (!logsStat?.isDirectory()) throw new SourceError(`no logs/ folder under the log root ${this.root}`);
-    this.stats.listRequests++;
-    const entries = await readdir(logs, { recursive: true, withFileTypes: true });
     const files: SourceFile[] = [];
-    for (const e of entries) {
-      if (!e.isFile()) continue;
-      const full = join(e.parentPath, e.name);
-      const { size } = await stat(full);
-      files.push({ path: full.slice(this.dir.length + 1).split(sep).join('/'), size });
-    }
+    const rel = (full: string): string => full.slice(this.dir.length + 1).split(sep).join('/');
+    // A walk that follows symbolic links (to files and to folders, as `find -L` does), visiting each
+    // real folder once so a link cycle cannot loop; a link or entry that cannot be followed is listed
+    // with the reason, so the ledger names it.
+    const seen = new Set<string>();
+    const walk = async (folder: string): Promise<void> => {
+      const real = await realpath(folder);
+      if (seen.has(real)) return;
+      seen.add(real);
+      this.stats.listRequests++;
+      for (const e of await readdir(folder, { withFileTypes: true })) {
+        const full = join(folder, e.name);
+        let st;
+        try {
+          st = e.isSymbolicLink() ? await stat(full) : e.isDirectory() || e.isFile() ? null : await stat(full);
+        } catch (err) {
+          files.push({ path: rel(full), size: 0, problem: `cannot follow ${e.isSymbolicLink() ? 'symbolic link' : 'entry'}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+          continue;
+        }
+        const isDir = st ? st.isDirectory() : e.isDirectory();
+        const isFile = st ? st.isFile() : e.isFile();
+        if (isDir) await walk(full);
+        else if (isFile) files.push({ path: rel(full), size: st ? st.size : (await stat(full)).size });
+        else files.push({ path: rel(full), size: 0, problem: 'not a regular file' });
+      }
+    };
+    await walk(logs);
     return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
@@ -40,7 +59,9 @@ export class LocalLogSource implements LogSource {
         const length = Math.max(0, stop - start);
         stats.readRequests++;
         stats.bytesFetched += length;
-        const fh = await open(path, 'r');
+        const fh = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
+          throw new SourceReadError(`could not open ${file.path}: ${e.code ?? e.message}`);
+        });
         try {
           const buf = Buffer.allocUnsafe(length);
           let read = 0;

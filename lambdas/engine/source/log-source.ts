@@ -8,6 +8,8 @@ export interface SourceFile {
   /** Path relative to the log root, with `/` separators (e.g. `logs/dt=2025-11-19/part-0.parquet`). */
   path: string;
   size: number;
+  /** Set when the entry cannot be read at all (a broken symbolic link, say): named in the ledger. */
+  problem?: string;
 }
 
 /** I/O counters, so the benchmark and tests can see what was fetched. */
@@ -32,6 +34,12 @@ export interface LogSource {
 
 /** The log root cannot be used at all (missing folder, no such bucket, access denied). */
 export class SourceError extends Error {}
+
+/**
+ * Bytes of one file could not be fetched (access denied, KMS, throttling, network, I/O): a failure of
+ * the storage, not of the file's content, so it is never reported as a corrupt Parquet file.
+ */
+export class SourceReadError extends Error {}
 
 export function newStats(): SourceStats {
   return { listRequests: 0, readRequests: 0, bytesFetched: 0, wholeObjectReads: 0 };

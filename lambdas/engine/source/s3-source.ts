@@ -4,7 +4,7 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { AsyncBuffer } from 'hyparquet';
-import { type LogSource, type SourceFile, SourceError, newStats, rangeCachedBuffer } from './log-source.js';
+import { type LogSource, type SourceFile, SourceError, SourceReadError, newStats, rangeCachedBuffer } from './log-source.js';
 
 export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
@@ -58,8 +58,14 @@ export class S3LogSource implements LogSource {
         const stop = end ?? file.size;
         if (stop <= start) return new ArrayBuffer(0);
         stats.readRequests++;
-        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${stop - 1}` }));
-        const bytes = await out.Body!.transformToByteArray();
+        let bytes: Uint8Array;
+        try {
+          const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${stop - 1}` }));
+          bytes = await out.Body!.transformToByteArray();
+        } catch (e) {
+          const err = e as Error & { name?: string };
+          throw new SourceReadError(`could not fetch s3://${bucket}/${key}: ${err.name ?? 'Error'}: ${err.message}`);
+        }
         stats.bytesFetched += bytes.byteLength;
         return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       },
