@@ -95,9 +95,10 @@ export interface ModelRow {
   /** Share of the window's cost, 0..1 (null when total cost is 0). */
   costShare: number | null;
   costUsd: number;
-  listPriceCostUsd: number;
-  /** costUsd - listPriceCostUsd (positive: the app logs more than list price). */
-  listPriceGapUsd: number;
+  /** Cost of its successful rows at list price; null when no list price is known for the model. */
+  listPriceCostUsd: number | null;
+  /** costUsd - listPriceCostUsd (positive: the app logs more than list price); null without a list price. */
+  listPriceGapUsd: number | null;
   /** Gap relative to list price, e.g. -0.09 for 9% below list; null when list price is 0 or unknown. */
   listPriceGapPct: number | null;
   /** False when neither a logged cost nor a price exists for some of its rows (see unpricedModels). */
@@ -178,7 +179,7 @@ export interface PreviousPeriod {
 export type FileStatus = 'read' | 'partial' | 'unreadable' | 'missing-timestamp' | 'pruned' | 'ignored';
 
 export interface FileLedgerEntry {
-  /** Path relative to the log root (or full s3:// URI when listed from S3). */
+  /** Path relative to the log root (`logs/...`), for a folder and for s3:// alike. */
   path: string;
   /** Rows in the file (from its footer), null when the file was not opened. */
   rows: number | null;
@@ -217,6 +218,13 @@ export interface DataQuality {
   repricedRows: number;
   /** Successful rows whose model has no list price (excluded from listPriceCostUsd). */
   listPriceMissingRows: number;
+  /** Successful rows with no logged cost and nothing to price them by (no model id or no tokens): excluded from costUsd. */
+  costMissingRows: number;
+  /**
+   * Values that cannot be true (negative or infinite cost, tokens, context length or latency), per log
+   * column: treated as missing (a cost is then re-priced). Their rows still count.
+   */
+  invalidValues: { column: string; count: number }[];
   /**
    * Rows without a context_file / response_file URI, from the files' column statistics (null counts),
    * over every row group read (so not limited to the window); null when the files carry no such statistics.
@@ -248,7 +256,7 @@ export interface ReportModel {
   previousPeriod: PreviousPeriod;
   dataQuality: DataQuality;
   pricing: {
-    /** Where list prices come from, with version. */
+    /** Where list prices come from (the price package; its version is the one in package-lock.json). */
     source: string;
     overridesFile: string | null;
   };

@@ -192,7 +192,7 @@ export async function runReport(req: ReportRequest): Promise<ReportResult> {
     generatedAt: now,
     dataQuality: {
       rowsRead,
-      files: ledger,
+      files: ledger.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       rowsWithoutContextFile: nullContext,
       rowsWithoutResponseFile: nullResponse,
     },

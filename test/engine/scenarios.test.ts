@@ -210,6 +210,47 @@ test('a model with neither a logged cost nor a price is named, never a silent $0
   expect(priced.model.totals.costUsd).toBeCloseTo(0.01 + 0.012, 12);
 });
 
+test('impossible numbers are set aside and counted; rows with nothing to price are named; no list price is null, not $0', async () => {
+  await writeParquet(logs('q.parquet'), [
+    okRow('2025-02-01T10:00:00Z', { cost: 0.01 }),
+    // infinite cost: set aside, then re-priced from tokens (haiku us.: 1000 × 1.1e-6 + 100 × 5.5e-6 = 0.00165)
+    okRow('2025-02-01T10:01:00Z', { cost: Infinity }),
+    // negative cost and negative latency: set aside; no cost left and no tokens → counted as cost-missing
+    okRow('2025-02-01T10:02:00Z', { cost: -5, input_tokens: null, output_tokens: null, total_tokens: null, processing_time_ms: -1 }),
+    // successful, no cost, no model id: nothing to price it by
+    okRow('2025-02-01T10:03:00Z', { model_id: null, cost: null }),
+    // a model named like an Object.prototype key, with a logged cost: no list price, never a NaN price
+    okRow('2025-02-01T10:04:00Z', { model_id: 'constructor', cost: 0.02 }),
+    okRow('2025-02-01T10:05:00Z', { model_id: 'toString', cost: null }),
+  ], { columns: LOG_SCHEMA });
+  const { model } = await runReport({ source: dir, window: { from: '2025-02-01', to: '2025-02-01' }, renderCharts: false });
+  expect(model.totals.queries).toBe(6);
+  expect(model.totals.costUsd).toBeCloseTo(0.01 + 0.00165 + 0.02, 12);
+  expect(model.dataQuality.invalidValues).toEqual([
+    { column: 'cost', count: 2 },
+    { column: 'processing_time_ms', count: 1 },
+  ]);
+  expect(model.dataQuality.repricedRows).toBe(1);
+  expect(model.dataQuality.costMissingRows).toBe(2);
+  // latency of the 5 other rows only: all 1000 ms
+  expect(model.latencyMs).toMatchObject({ count: 5, max: 1000, p99: 1000 });
+  const ctor = model.byModel.find((m) => m.modelId === 'constructor')!;
+  expect(ctor).toMatchObject({ costUsd: 0.02, listPriceCostUsd: null, listPriceGapUsd: null, listPriceGapPct: null, priced: true });
+  expect(model.dataQuality.unpricedModels).toEqual([{ modelId: 'toString', rows: 1, inputTokens: 1000, outputTokens: 100, tokens: 1100 }]);
+  const notes = model.dataQuality.notes.join('\n');
+  expect(notes).toContain('excludes 2 successful rows with no logged cost');
+  expect(notes).toContain('No list price is known for constructor');
+  expect(notes).toContain('3 values could not be true (negative or infinite) and were treated as missing: cost 2, processing_time_ms 1.');
+});
+
+test('a log root with no Parquet files says so', async () => {
+  await mkdir(logs(), { recursive: true });
+  await writeFile(logs('_SUCCESS'), '');
+  const { model } = await runReport({ source: dir, window: { all: true }, renderCharts: false, now: new Date('2025-06-01T12:00:00Z') });
+  expect(model.totals.queries).toBe(0);
+  expect(model.dataQuality.notes).toContain('No Parquet files were found under logs/.');
+});
+
 test('logged cost vs list price per model shows the gap', async () => {
   // haiku list (us. profile): 1.10 / 5.50 per million; the app logs 1.00 / 5.00
   await writeParquet(logs('q.parquet'), [

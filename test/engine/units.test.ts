@@ -30,6 +30,15 @@ describe('timestamps', () => {
     expect(toInstant(BigInt(base))).toBe(base);
     expect(toInstant(null)).toBeNaN();
   });
+  test('plain numbers: Unix time in s, ms, µs or ns, told by size', () => {
+    // base = 2025-11-19T00:24:11Z in ms (see above)
+    expect(toInstant(1763511851)).toBe(base); // seconds
+    expect(toInstant(1763511851.5)).toBe(base + 500); // fractional seconds (time.time())
+    expect(toInstant(BigInt(base))).toBe(base); // milliseconds
+    expect(toInstant(1763511851000000n)).toBe(base); // microseconds
+    expect(toInstant(1763511851000000000n)).toBe(base); // nanoseconds
+    expect(toInstant(Number.POSITIVE_INFINITY)).toBeNaN();
+  });
 });
 
 describe('calendar', () => {

@@ -68,6 +68,8 @@ export function makeModel(overrides: Partial<ReportModel> = {}): ReportModel {
       unpricedModels: [{ modelId: 'my-finetuned-model', rows: 1, inputTokens: 1000, outputTokens: 100, tokens: 1100 }],
       repricedRows: 1,
       listPriceMissingRows: 1,
+      costMissingRows: 0,
+      invalidValues: [],
       rowsWithoutContextFile: 0,
       rowsWithoutResponseFile: 1,
       notes: ['The headline cost excludes 1 model without a logged cost or a known price: my-finetuned-model (1 row).'],

@@ -6,7 +6,7 @@
  * chunked typed columns grouped by (day, model).
  */
 import { PriceBook } from '../pricing/pricing.js';
-import type { LogBatch } from '../normalise/normalise.js';
+import { type LogBatch, setAsideInvalidNumbers } from '../normalise/normalise.js';
 import { TIMESTAMP_INVALID, TIMESTAMP_NULL } from '../normalise/timestamps.js';
 import { INSTANT_NULL } from '../read/column-decoder.js';
 import { DayClock } from './calendar.js';
@@ -167,6 +167,10 @@ export class ReportAccumulator {
   latencyTimedMs = 0;
   repricedRows = 0;
   listPriceMissingRows = 0;
+  /** Successful window rows with no logged cost and nothing to price them by (no model id or no tokens). */
+  costMissingRows = 0;
+  /** Values set aside as impossible (negative or infinite), per log column. */
+  readonly invalidValues = new Map<string, number>();
   rowsUsed = 0;
   rowsOutsideWindow = 0;
   readonly skipped = new Map<string, number>();
@@ -187,6 +191,7 @@ export class ReportAccumulator {
   }
 
   add(b: LogBatch): void {
+    setAsideInvalidNumbers(b, this.invalidValues);
     const { from, to, previousFrom } = this.span;
     for (let i = 0; i < b.length; i++) {
       const ms = b.instant[i];
@@ -274,6 +279,7 @@ export class ReportAccumulator {
     if (!failed) {
       list = this.listPrice(b, i);
       if (Number.isNaN(list)) this.listPriceMissingRows++;
+      if (Number.isNaN(b.cost[i]) && (model === null || (Number.isNaN(b.inputTokens[i]) && Number.isNaN(b.outputTokens[i])))) this.costMissingRows++;
     }
     this.addTotals(this.current, b, i, failed, cost, list);
     const inT = b.inputTokens[i];

@@ -29,7 +29,7 @@ export interface ModelContext {
   window: Window;
   previousWindow: Window;
   generatedAt: Date;
-  dataQuality: Omit<DataQuality, 'rowsUsed' | 'rowsOutsideWindow' | 'rowsSkipped' | 'skipped' | 'unpricedModels' | 'repricedRows' | 'listPriceMissingRows' | 'notes'>;
+  dataQuality: Omit<DataQuality, 'rowsUsed' | 'rowsOutsideWindow' | 'rowsSkipped' | 'skipped' | 'unpricedModels' | 'repricedRows' | 'listPriceMissingRows' | 'costMissingRows' | 'invalidValues' | 'notes'>;
   pricing: ReportModel['pricing'];
 }
 
@@ -129,8 +129,8 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
       share: m.queries / modelRows,
       costShare: ratio(m.costUsd, totals.costUsd),
       costUsd: m.costUsd,
-      listPriceCostUsd: m.listPriceCostUsd,
-      listPriceGapUsd: m.costUsd - m.listPriceCostUsd,
+      listPriceCostUsd: acc.prices.hasPrice(modelId) ? m.listPriceCostUsd : null,
+      listPriceGapUsd: acc.prices.hasPrice(modelId) ? m.costUsd - m.listPriceCostUsd : null,
       listPriceGapPct: acc.prices.hasPrice(modelId) ? change(m.costUsd, m.listPriceCostUsd) : null,
       priced: !acc.unpriced.has(modelId),
       inputTokens: m.inputTokens,
@@ -202,6 +202,8 @@ export function buildReportModel(acc: ReportAccumulator, ctx: ModelContext): Rep
     unpricedModels,
     repricedRows: acc.repricedRows,
     listPriceMissingRows: acc.listPriceMissingRows,
+    costMissingRows: acc.costMissingRows,
+    invalidValues: [...acc.invalidValues.entries()].map(([column, count]) => ({ column, count })),
     notes: notesFor(ctx, unpricedModels, rowsSkipped, acc),
   };
 
@@ -271,6 +273,22 @@ function notesFor(
   if (acc.repricedRows > 0) {
     notes.push(`${plural(acc.repricedRows, 'row')} had no logged cost and ${acc.repricedRows === 1 ? 'was' : 'were'} priced from the price table.`);
   }
+  if (acc.costMissingRows > 0) {
+    notes.push(
+      `The headline cost excludes ${plural(acc.costMissingRows, 'successful row')} with no logged cost and nothing to price ${acc.costMissingRows === 1 ? 'it' : 'them'} by (no model id or no token counts).`,
+    );
+  }
+  const noListPrice = [...acc.models.keys()].filter((id) => !acc.prices.hasPrice(id) && !acc.unpriced.has(id));
+  if (noListPrice.length > 0) {
+    notes.push(`No list price is known for ${noListPrice.join(', ')}: the list-price cost and its gap leave ${noListPrice.length === 1 ? 'it' : 'them'} out.`);
+  }
+  if (acc.invalidValues.size > 0) {
+    const total = [...acc.invalidValues.values()].reduce((a, b) => a + b, 0);
+    const list = [...acc.invalidValues.entries()].map(([c, n]) => `${c} ${n.toLocaleString('en-US')}`).join(', ');
+    notes.push(`${plural(total, 'value')} could not be true (negative or infinite) and ${total === 1 ? 'was' : 'were'} treated as missing: ${list}.`);
+  }
+  const dataFiles = ctx.dataQuality.files.filter((f) => f.status !== 'ignored');
+  if (dataFiles.length === 0) notes.push('No Parquet files were found under logs/.');
   const bad = ctx.dataQuality.files.filter((f) => f.status === 'unreadable' || f.status === 'partial' || f.status === 'missing-timestamp');
   if (bad.length > 0) {
     notes.push(`${plural(bad.length, 'log file')} could not be (fully) read: ${bad.map((f) => f.path).join(', ')}. See the data-quality table.`);

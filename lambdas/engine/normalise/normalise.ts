@@ -103,3 +103,37 @@ export function normalise(batch: RawBatch): LogBatch {
     stage: texts(c.stage, n),
   };
 }
+
+/** Numeric columns whose values must be finite and non-negative to mean anything. */
+const NON_NEGATIVE: readonly (keyof LogBatch & ('inputTokens' | 'outputTokens' | 'totalTokens' | 'cost' | 'contextLength' | 'latencyMs'))[] = [
+  'cost', 'inputTokens', 'outputTokens', 'totalTokens', 'contextLength', 'latencyMs',
+];
+/** Log column name of each numeric field, as the data-quality ledger names it. */
+export const NUMERIC_COLUMN_NAMES: Record<(typeof NON_NEGATIVE)[number], string> = {
+  cost: 'cost', inputTokens: 'input_tokens', outputTokens: 'output_tokens', totalTokens: 'total_tokens',
+  contextLength: 'context_length', latencyMs: 'processing_time_ms',
+};
+
+/**
+ * Values that cannot be true — negative, infinite — are treated as missing (NaN) and counted per
+ * column in `counts`, so a single bad cost cannot turn the headline into Infinity or shrink it, and the
+ * report says how many were set aside. A missing cost is then re-priced from the price table as usual.
+ */
+export function setAsideInvalidNumbers(b: LogBatch, counts: Map<string, number>): void {
+  for (const field of NON_NEGATIVE) {
+    const col = b[field];
+    let bad = 0;
+    for (let i = 0; i < b.length; i++) {
+      const v = col[i];
+      // NaN (missing) passes both tests untouched; -0 is fine
+      if (v < 0 || v === Infinity) {
+        col[i] = NaN;
+        bad++;
+      }
+    }
+    if (bad > 0) {
+      const name = NUMERIC_COLUMN_NAMES[field];
+      counts.set(name, (counts.get(name) ?? 0) + bad);
+    }
+  }
+}

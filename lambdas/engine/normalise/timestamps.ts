@@ -109,9 +109,23 @@ export function parseIsoTimestamp(s: string): number {
 export function toInstant(value: unknown): number {
   if (typeof value === 'string') return parseIsoTimestamp(value);
   if (value instanceof Date) return value.getTime();
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? value : NaN;
+  if (typeof value === 'bigint') return epochNumberToMs(Number(value));
+  if (typeof value === 'number') return epochNumberToMs(value);
   return NaN;
+}
+
+/**
+ * A plain number as a timestamp (a column with no TIMESTAMP type: Unix time written by hand), its unit
+ * told by its size, as pandas and most log tools do: below 1e11 seconds (1e11 s is the year 5138, 1e11
+ * ms is March 1973), below 1e14 milliseconds, below 1e17 microseconds, else nanoseconds.
+ */
+export function epochNumberToMs(v: number): number {
+  if (!Number.isFinite(v)) return NaN;
+  const a = Math.abs(v);
+  if (a < 1e11) return v * 1000;
+  if (a < 1e14) return v;
+  if (a < 1e17) return v / 1e3;
+  return v / 1e6;
 }
 
 /** Why a row's timestamp could not be used (for the data-quality ledger). */

@@ -37,7 +37,7 @@ export function loadPriceOverrides(input: PriceOverrides | string | null | undef
   if (typeof table !== 'object' || table === null || Array.isArray(table)) {
     throw new PriceTableError('price overrides: "models" must be an object');
   }
-  const out: PriceOverrides = {};
+  const out: PriceOverrides = Object.create(null) as PriceOverrides;
   for (const [modelId, price] of Object.entries(table as Record<string, unknown>)) {
     const p = price as Partial<PriceOverride> | null;
     const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -77,7 +77,7 @@ export class PriceBook {
     if (p.kind === 'linear') return inputTokens * p.inputPerToken + outputTokens * p.outputPerToken;
     if (p.kind === 'none') return null;
     const r = calcPrice({ input_tokens: inputTokens, output_tokens: outputTokens }, modelId, { providerId: 'aws' });
-    return r ? r.total_price : null;
+    return r && Number.isFinite(r.total_price) ? r.total_price : null;
   }
 
   hasPrice(modelId: string): boolean {
@@ -94,10 +94,11 @@ export class PriceBook {
   }
 
   private resolve(modelId: string): ModelPricing {
-    const o = this.overrides[modelId];
+    // own keys only: a model logged as "constructor" or "toString" must not find Object.prototype
+    const o = Object.hasOwn(this.overrides, modelId) ? this.overrides[modelId] : undefined;
     if (o) return { kind: 'linear', inputPerToken: o.input_mtok / 1e6, outputPerToken: o.output_mtok / 1e6 };
     const r = calcPrice({ input_tokens: 1_000_000, output_tokens: 1_000_000 }, modelId, { providerId: 'aws' });
-    if (!r) return { kind: 'none' };
+    if (!r || !Number.isFinite(r.total_price)) return { kind: 'none' };
     const linear = Object.values(r.model_price).every((v) => v === undefined || typeof v === 'number');
     if (!linear) return { kind: 'tiered' };
     return { kind: 'linear', inputPerToken: r.input_price / 1e6, outputPerToken: r.output_price / 1e6 };
