@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { writeReportFolder } from '../../lambdas/engine/deliver/folder.js';
 import { normalisePrefix, presignGetUrl, reportLocation, storeReport } from '../../lambdas/engine/deliver/s3.js';
@@ -158,6 +158,21 @@ describe('storeReport when S3 denies a step', () => {
       'reports/2025-11-18_2025-11-20/tables/by-day.csv',
       'reports/latest.json',
     ]);
+    mock.restore();
+  });
+
+  it('a multi-delete that refuses some keys (HTTP 200 with per-key errors) is a warning, not a failure', async () => {
+    const client = new S3Client({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    const folder = 'reports/2025-11-18_2025-11-20/';
+    mock.on(PutObjectCommand).resolves({});
+    mock.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `${folder}report.html` }, { Key: `${folder}old-a.csv` }, { Key: `${folder}old-b.csv` }] });
+    mock.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: `${folder}old-b.csv`, Code: 'AccessDenied', Message: 'Access Denied' }] });
+    mock.on(GetObjectCommand).rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }));
+    const stored = await storeReport({ s3: client, bucket: 'b', reportPrefix: 'reports/', window: { from: '2025-11-18', to: '2025-11-20' }, files: files() });
+    expect(stored.latestUpdated).toBe(true);
+    expect(stored.deleted).toEqual([`${folder}old-a.csv`]);
+    expect(stored.warnings).toEqual([`1 stale object(s) under s3://b/${folder} could not be deleted, e.g. ${folder}old-b.csv: AccessDenied Access Denied`]);
     mock.restore();
   });
 

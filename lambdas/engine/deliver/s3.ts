@@ -17,7 +17,8 @@
  *
  * IAM: s3:PutObject + s3:GetObject on `<reportPrefix>*`, s3:ListBucket with `s3:prefix` like
  * `<reportPrefix>*`, s3:DeleteObject on `<reportPrefix>*`. Without ListBucket/DeleteObject the
- * report is still stored, but stale objects stay and `warnings` says so.
+ * report is still stored, but stale objects stay and `warnings` says so (also when a multi-delete
+ * refuses single keys, which S3 reports inside an HTTP 200 answer).
  */
 import {
   DeleteObjectsCommand,
@@ -143,7 +144,13 @@ export async function storeReport(options: StoreReportOptions): Promise<StoredRe
   try {
     const existing = await explain('s3:ListBucket', loc.folderUri, () => listKeys(s3, bucket, loc.prefix));
     stale = existing.filter((k) => !byKey.has(k));
-    await explain('s3:DeleteObject', loc.folderUri, () => deleteKeys(s3, bucket, stale));
+    const refused = await explain('s3:DeleteObject', loc.folderUri, () => deleteKeys(s3, bucket, stale));
+    if (refused.length > 0) {
+      // Leftovers from an older run do not make this report wrong: say so, do not fail the run.
+      warnings.push(`${refused.length} stale object(s) under ${loc.folderUri} could not be deleted, e.g. ${refused[0]!.key}: ${refused[0]!.reason}`);
+      const refusedKeys = new Set(refused.map((r) => r.key));
+      stale = stale.filter((k) => !refusedKeys.has(k));
+    }
   } catch (e) {
     if (!isAccessDenied(e)) throw e;
     warnings.push(`stale objects under ${loc.folderUri} were not removed: ${(e as Error).message}`);
@@ -269,17 +276,17 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<s
   return keys;
 }
 
-async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise<void> {
+/** Delete keys in batches of 1,000; returns the keys S3 refused (a multi-delete reports them per key, with HTTP 200). */
+async function deleteKeys(s3: S3Client, bucket: string, keys: string[]): Promise<{ key: string; reason: string }[]> {
+  const failures: { key: string; reason: string }[] = [];
   for (let i = 0; i < keys.length; i += 1000) {
     const batch = keys.slice(i, i + 1000);
     const res = await s3.send(
       new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
     );
-    if (res.Errors && res.Errors.length > 0) {
-      const first = res.Errors[0]!;
-      throw new Error(`could not delete ${res.Errors.length} stale report object(s), e.g. ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim());
-    }
+    for (const e of res.Errors ?? []) failures.push({ key: e.Key ?? '', reason: `${e.Code ?? 'Error'}${e.Message ? ` ${e.Message}` : ''}` });
   }
+  return failures;
 }
 
 async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
