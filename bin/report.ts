@@ -6,6 +6,7 @@
  * With no arguments: the bundled sample (sample/finrag), all its dates, into ./out/report.
  * Exit 0 on success; 2 on bad arguments; 1 when the source cannot be read or the report fails.
  */
+import { statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,7 +19,12 @@ export const SAMPLE_ROOT = join(HERE, '..', 'sample', 'finrag');
 
 const USAGE = `usage: npm run report -- [--source <folder|s3://bucket/prefix>] [--out <folder>]
        [--from YYYY-MM-DD --to YYYY-MM-DD | --days N | --all] [--tz Area/City] [--prices overrides.json] [--quiet]
-defaults: --source sample/finrag (the bundled sample) --out out/report --all --tz UTC`;
+defaults: --source sample/finrag (the bundled sample) --out out/report --all --tz UTC
+  --days N    the N whole days up to and including yesterday, in --tz
+  --all       every day that holds data
+  --prices    JSON price table, USD per million tokens: {"models": {"<model id>": {"input_mtok": 1, "output_mtok": 5}}}
+  --quiet     no progress on stderr (the summary still goes to stdout)
+exit status: 0 report written; 2 bad arguments; 1 the source cannot be read or the report failed`;
 
 class UsageError extends Error {}
 
@@ -58,7 +64,8 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
       allowPositionals: false,
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    // node's parseArgs explains some errors over several lines: keep them on one
+    throw new UsageError((e as Error).message.replace(/\s*\n\s*/g, ' '));
   }
   const v = parsed.values;
   if (v.help) return 'help';
@@ -71,6 +78,13 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
   } else if (v.days !== undefined) {
     if (!/^\d+$/.test(v.days)) throw new UsageError(`--days must be a whole number, got "${v.days}"`);
     window = { days: Number(v.days) };
+  }
+  if (v.source !== undefined && /^s3:/i.test(v.source) && !/^s3:\/\/[^/]+/.test(v.source)) {
+    throw new UsageError(`--source must be a folder or s3://bucket/prefix, got "${v.source}"`);
+  }
+  if (v.out !== undefined) {
+    const st = statSync(v.out, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) throw new UsageError(`--out ${v.out} exists and is not a folder`);
   }
   return {
     source: v.source ?? displayPath(SAMPLE_ROOT),
@@ -87,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     opts = parseCli(argv);
   } catch (e) {
-    process.stderr.write(`error: ${(e as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`error: ${(e as Error).message} (see --help)\n`);
     return 2;
   }
   if (opts === 'help') {

@@ -68,6 +68,7 @@ export function resolveWindow(w: WindowRequest, timezone: string, now: Date): Re
     return { from: addDays(to, -(w.days - 1)), to };
   }
   for (const [name, v] of [['from', w.from], ['to', w.to]] as const) {
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !isIsoDate(v)) throw new ReportRequestError(`${name} is not a calendar date: "${v}"`);
     if (typeof v !== 'string' || !isIsoDate(v)) throw new ReportRequestError(`${name} must be a date written YYYY-MM-DD, got "${v}"`);
   }
   if (w.from > w.to) throw new ReportRequestError(`from (${w.from}) is after to (${w.to})`);

@@ -285,7 +285,7 @@ test('a non-UTC time zone: rows land on their local day, and the days add up to 
 
 test('bad requests fail with a one-line reason', async () => {
   await mkdir(logs(), { recursive: true });
-  await expect(runReport({ source: dir, window: { from: '2025-02-30', to: '2025-03-01' } })).rejects.toThrow('from must be a date written YYYY-MM-DD, got "2025-02-30"');
+  await expect(runReport({ source: dir, window: { from: '2025-02-30', to: '2025-03-01' } })).rejects.toThrow('from is not a calendar date: "2025-02-30"');
   await expect(runReport({ source: dir, window: { from: '2025-03-02', to: '2025-03-01' } })).rejects.toThrow('from (2025-03-02) is after to (2025-03-01)');
   await expect(runReport({ source: dir, window: { all: true }, timezone: 'Mars/Olympus' })).rejects.toThrow('unknown time zone "Mars/Olympus"');
   await expect(runReport({ source: join(dir, 'nope'), window: { all: true } })).rejects.toThrow(`log root not found: ${join(dir, 'nope')} is not a folder`);

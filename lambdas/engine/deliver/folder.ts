@@ -1,6 +1,6 @@
 /** Deliver the report folder to the local disk. */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import type { ReportFile } from '../render/types.js';
 
 /** Write every file under `dir` (created if needed); returns the absolute paths written. */
@@ -9,7 +9,8 @@ export async function writeReportFolder(dir: string, files: ReportFile[]): Promi
   const written: string[] = [];
   for (const f of files) {
     const target = resolve(join(root, f.path));
-    if (!target.startsWith(root + '/') && target !== root) throw new Error(`report file path escapes the folder: ${f.path}`);
+    const rel = relative(root, target);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new Error(`report file path escapes the folder: ${f.path}`);
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, f.body);
     written.push(target);
