@@ -90,6 +90,17 @@ describe('report function (default context)', () => {
   });
 });
 
+/** SES send as reports@example.com: on the address identity and its domain identity. */
+const SES_AS_REPORTS_SENDER: Statement = {
+  Sid: 'SendReportEmail',
+  Effect: 'Allow',
+  Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+  Resource: [
+    'arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/example.com',
+    'arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/reports@example.com',
+  ],
+};
+
 describe('report function with recipients (SES)', () => {
   const { stack, template } = build({ sender: 'reports@example.com', recipients: 'cfo@example.com, ops@example.org' });
 
@@ -104,15 +115,7 @@ describe('report function with recipients (SES)', () => {
     const logGroupArn = `\${${logicalId(stack.report.logGroup)}.Arn}`;
     expect(roleStatements(template, stack.report.role)).toEqual([
       ...expectedStatements(bucketArn, logGroupArn),
-      {
-        Sid: 'SendReportEmail',
-        Effect: 'Allow',
-        Action: ['ses:SendEmail', 'ses:SendRawEmail'],
-        Resource: [
-          'arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/example.com',
-          'arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/reports@example.com',
-        ],
-      },
+      SES_AS_REPORTS_SENDER,
     ]);
   });
 });
@@ -123,15 +126,7 @@ describe('report function with a sender but no default recipients', () => {
   test('still may send as the sender (recipients can come with an ad-hoc invoke)', () => {
     const statements = roleStatements(template, stack.report.role);
     expect(statements.filter((s) => s.Sid === 'SendReportEmail')).toEqual([
-      {
-        Sid: 'SendReportEmail',
-        Effect: 'Allow',
-        Action: ['ses:SendEmail', 'ses:SendRawEmail'],
-        Resource: [
-          'arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/example.com',
-          'arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/reports@example.com',
-        ],
-      },
+      SES_AS_REPORTS_SENDER,
     ]);
   });
 });
