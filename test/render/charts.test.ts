@@ -111,12 +111,58 @@ describe('buildChartSpecs (fixture model)', () => {
       date: '2025-11-20', modelId: `id-${i + 1}`, displayName: `model-${i + 1}`, queries: 1, costUsd: i + 1,
     }));
     const byModel: ModelRow[] = rowsIn.map((r) => ({ ...model.byModel[0]!, modelId: r.modelId, displayName: r.displayName, costUsd: r.costUsd }));
-    const many: ReportModel = makeModel({ byDayAndModel: rowsIn, byModel });
+    // byDay consistent with byDayAndModel: all the cost (1 + 2 + ... + 9 = 45) on 2025-11-20.
+    const byDay = model.byDay.map((d) => ({ ...d, costUsd: d.date === '2025-11-20' ? 45 : 0 }));
+    const many: ReportModel = makeModel({ byDay, byDayAndModel: rowsIn, byModel });
     const rows = values(chart(buildChartSpecs(many), 'cost-per-day')).filter((r) => r.date === '2025-11-20');
     const names = rows.map((r) => r.model);
     expect(names).toEqual(['model-9', 'model-8', 'model-7', 'model-6', 'model-5', 'model-4', 'model-3', 'Other (2 models)']);
     expect(rows.find((r) => r.model === 'Other (2 models)')!.costUsd).toBe(3);
     expect(rows.find((r) => r.model === 'model-9')!.costUsd).toBe(9);
+  });
+});
+
+describe('buildChartSpecs (edge cases)', () => {
+  test('cost of successful rows without a model id is its own grey series, so the stack adds up to byDay', () => {
+    // The fixture's 2025-11-20 costs $0.0525 by model; byDay says $0.0725: $0.02 has no model id.
+    const base = makeModel();
+    const m = makeModel({ byDay: base.byDay.map((d) => (d.date === '2025-11-20' ? { ...d, costUsd: 0.0725 } : d)) });
+    const rows = values(chart(buildChartSpecs(m), 'cost-per-day'));
+    const noModel = rows.filter((r) => r.model === '(no model id)');
+    expect(noModel.map((r) => r.date)).toEqual(DAYS);
+    expect(noModel.map((r) => r.modelId)).toEqual([null, null, null]);
+    expect(noModel[0]!.costUsd).toBe(0);
+    expect(noModel[2]!.costUsd).toBeCloseTo(0.02, 12);
+    const day = (d: string) => rows.filter((r) => r.date === d).reduce((a, r) => a + (r.costUsd as number), 0);
+    expect(day('2025-11-20')).toBeCloseTo(0.0725, 12);
+    // Without such rows there is no such series (the fixture's own model).
+    expect(values(chart(buildChartSpecs(base), 'cost-per-day')).some((r) => r.model === '(no model id)')).toBe(false);
+  });
+
+  test('model ids named like Object.prototype members are drawn as plain labels', async () => {
+    const names = ['constructor', 'toString', '__proto__'];
+    const byDayAndModel: DayModelRow[] = names.map((id, i) => ({ date: '2025-11-20', modelId: id, displayName: id, queries: 1, costUsd: i + 1 }));
+    const byModel: ModelRow[] = names.map((id, i) => ({ ...makeModel().byModel[0]!, modelId: id, displayName: id, costUsd: i + 1, queries: 1, share: 1 / 3, costShare: (i + 1) / 6 }));
+    const byDay = makeModel().byDay.map((d) => ({ ...d, costUsd: d.date === '2025-11-20' ? 6 : 0 }));
+    const m = makeModel({ byDay, byDayAndModel, byModel });
+    for (const s of buildChartSpecs(m)) {
+      const svg = await renderChartSvg(s.spec);
+      if (s.name === 'cost-per-day' || s.name === 'model-usage') {
+        for (const n of names) expect(texts(svg)).toContain(n);
+      }
+    }
+  });
+
+  test('model usage: an unpriced model with no cost gets no cost bar (null), not a 0% share', () => {
+    const base = makeModel();
+    const unpriced: ModelRow = {
+      ...base.byModel[1]!, modelId: 'my-finetuned-model', displayName: 'my-finetuned-model', priced: false,
+      costUsd: 0, costShare: 0, listPriceCostUsd: null, listPriceGapUsd: null, listPriceGapPct: null,
+    };
+    const c = chart(buildChartSpecs(makeModel({ byModel: [...base.byModel, unpriced] })), 'model-usage');
+    const row = values(c).find((r) => r.model === 'my-finetuned-model')!;
+    expect(row.costShare).toBeNull();
+    expect(JSON.stringify((c.spec as { title?: unknown }).title)).toContain('no cost bar: 1 unpriced model');
   });
 });
 

@@ -74,6 +74,7 @@ const usd = (v: number): string =>
   v === 0 ? '$0' : Math.abs(v) < 1 ? `$${v.toFixed(v < 0.01 ? 4 : 3)}` : `$${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
 
 /** d3 format for a USD axis whose largest value is `max`. */
 function usdAxisFormat(max: number): string {
@@ -83,31 +84,112 @@ function usdAxisFormat(max: number): string {
   return '$,.3~f';
 }
 
-/** The x axis of every daily chart: the report's days as an ordinal domain, labelled like "Nov 18". */
-function dayAxisDomain(model: ReportModel): string[] {
+// ---------------------------------------------------------------------------------------------
+// Time axis: one bar per day for short windows, per week or per calendar month for long ones.
+//
+// Nothing here may grow into a Vega *expression* with one entry per day or per model: Vega's
+// expression parser recurses once per `a ? b : c` level (an explicit Vega-Lite `sort` array of
+// ~950 days overflows the call stack), and it parses a string literal that happens to be an
+// Object.prototype name ("toString", "constructor", ...) as an identifier. So the order of a
+// discrete axis comes from the scale's `domain` (a plain JSON array, not an expression), never
+// from a `sort` array, and data values (dates, model names) never appear inside expressions.
+
+/** Bar granularity of the time charts. */
+export type Grain = 'day' | 'week' | 'month';
+
+/** Windows up to this many days get one bar per day. */
+export const DAILY_MAX_DAYS = 120;
+/** Windows up to this many days (and more than DAILY_MAX_DAYS) get one bar per week; longer ones, one per month. */
+export const WEEKLY_MAX_DAYS = 730;
+
+const DAY_MS = 86_400_000;
+
+/** `YYYY-MM-DD` -> ms since the epoch at UTC midnight (report days are calendar days, not instants). */
+function dayMs(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+}
+
+function msDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The grain for a span of `days` calendar days. */
+export function chartGrain(days: number): Grain {
+  return days <= DAILY_MAX_DAYS ? 'day' : days <= WEEKLY_MAX_DAYS ? 'week' : 'month';
+}
+
+interface TimeAxis {
+  grain: Grain;
+  /** Every day on the axis, sorted. */
+  days: string[];
+  /** Bucket keys in order: the first day of each bucket that lies on the axis (`YYYY-MM-DD`). */
+  buckets: string[];
+  /** The bucket key of a day. */
+  bucketOf: (date: string) => string;
+}
+
+/** The report's days, from byDay and byDayAndModel, sorted. */
+function axisDays(model: ReportModel): string[] {
   const days = new Set(model.byDay.map((d) => d.date));
   for (const r of model.byDayAndModel) days.add(r.date);
   return [...days].sort();
 }
 
-function dayX(days: string[], opts: { title?: string | null; labels?: boolean } = {}) {
-  const many = days.length > 16;
+function timeAxis(model: ReportModel): TimeAxis {
+  const days = axisDays(model);
+  const first = days[0];
+  const span = first === undefined ? 0 : Math.round((dayMs(days[days.length - 1]!) - dayMs(first)) / DAY_MS) + 1;
+  const grain = chartGrain(span);
+  const start = (date: string): string => {
+    if (grain === 'day') return date;
+    // Weeks run Monday to Sunday; months are calendar months. A bucket that starts before the
+    // first day on the axis is keyed (and labelled) by that first day: it is a partial bucket.
+    const ms = dayMs(date);
+    const s = grain === 'week' ? msDay(ms - ((new Date(ms).getUTCDay() + 6) % 7) * DAY_MS) : `${date.slice(0, 7)}-01`;
+    return first !== undefined && s < first ? first : s;
+  };
+  const buckets: string[] = [];
+  for (const d of days) {
+    const b = start(d);
+    if (buckets[buckets.length - 1] !== b) buckets.push(b);
+  }
+  return { grain, days, buckets, bucketOf: start };
+}
+
+/** Says what one bar (or point) of a time chart is. */
+function grainNote(grain: Grain, mark: 'bar' | 'point'): string {
+  if (grain === 'day') return `one ${mark} per day`;
+  if (grain === 'week') return `one ${mark} per week, Mon–Sun (first and last may be partial)`;
+  return `one ${mark} per calendar month (first and last may be partial)`;
+}
+
+const GRAIN_LABEL_FORMAT: Record<Grain, string> = { day: '%b %-d', week: '%b %-d, %Y', month: '%b %Y' };
+
+/** The x axis of the bar charts: the buckets as an ordinal domain (order from the domain, no `sort` array). */
+function bucketX(axis: TimeAxis, opts: { title?: string | null; labels?: boolean } = {}) {
+  const many = axis.buckets.length > 16;
   return {
     field: 'date',
     type: 'ordinal' as const,
-    scale: { domain: days },
-    sort: days,
+    scale: { domain: axis.buckets },
     title: opts.title === undefined ? null : opts.title,
     axis: {
       labels: opts.labels ?? true,
       // Date-only ISO strings parse as UTC midnight, so format in UTC: no time-zone shift.
-      labelExpr: "utcFormat(toDate(datum.value), '%b %-d')",
+      labelExpr: `utcFormat(toDate(datum.value), '${GRAIN_LABEL_FORMAT[axis.grain]}')`,
       labelAngle: many ? -45 : 0,
       labelAlign: many ? ('right' as const) : ('center' as const),
       ticks: false,
       grid: false,
     },
   };
+}
+
+/** Largest of `values` and 0 (a loop: no spread of a per-day array into arguments). */
+function maxOf(values: Iterable<number>): number {
+  let m = 0;
+  for (const v of values) if (v > m) m = v;
+  return m;
 }
 
 /** Per model: the label shown in legends (display name, or model id when two share a display name). */
@@ -126,54 +208,86 @@ function modelLabels(model: ReportModel): Map<string, string> {
   return out;
 }
 
-function baseTitle(text: string, subtitle: string) {
+function baseTitle(text: string, subtitle: string | string[]) {
   return { text, subtitle };
 }
 
 // ---------------------------------------------------------------------------------------------
-// 1. Cost per day, stacked by model
+// 1. Cost over time, stacked by model
 
-export interface CostDatum { date: string; model: string; modelId: string; costUsd: number; order: number }
+/** Legend label of the cost of successful rows that have no model id (byDay cost not in byDayAndModel). */
+export const NO_MODEL_LABEL = '(no model id)';
+/** Colour of that series: a light grey, apart from the palette and from "Other". */
+export const NO_MODEL_COLOUR = '#C8C8C8';
+/** A day's unattributed cost below this is floating-point noise, not a series. */
+const RESIDUAL_EPSILON = 1e-12;
+
+/** `modelId` is null for the "(no model id)" series and "other" for the folded "Other" series. */
+export interface CostDatum { date: string; model: string; modelId: string | null; costUsd: number; order: number }
 
 function costPerDay(model: ReportModel): ChartSpec {
-  const days = dayAxisDomain(model);
+  const axis = timeAxis(model);
   const labels = modelLabels(model);
   // Order the series by window cost, largest first (bottom of the stack, first in the legend).
   const costById = new Map<string, number>();
-  for (const r of model.byDayAndModel) costById.set(r.modelId, (costById.get(r.modelId) ?? 0) + r.costUsd);
+  const attributed = new Map<string, number>();
+  for (const r of model.byDayAndModel) {
+    costById.set(r.modelId, (costById.get(r.modelId) ?? 0) + r.costUsd);
+    attributed.set(r.date, (attributed.get(r.date) ?? 0) + r.costUsd);
+  }
   const ids = [...labels.keys()].sort((a, b) => (costById.get(b) ?? 0) - (costById.get(a) ?? 0));
   // More models than colours: keep the top ones, fold the rest into "Other".
   const maxSeries = PALETTE.length;
   const kept = ids.length > maxSeries ? ids.slice(0, maxSeries - 1) : ids;
+  const keptSet = new Set(kept);
   const otherIds = ids.slice(kept.length);
   const otherLabel = `Other (${otherIds.length} models)`;
-  const seriesOf = (id: string): string => (kept.includes(id) ? labels.get(id)! : otherLabel);
-  const series = [...kept.map((id) => labels.get(id)!), ...(otherIds.length ? [otherLabel] : [])];
-  const seriesId = (s: string): string => kept.find((id) => labels.get(id) === s) ?? 'other';
+  const seriesOf = (id: string): string => (keptSet.has(id) ? labels.get(id)! : otherLabel);
 
-  // One entry per day and series, zero when there is no row: every day shows on the axis.
+  // Successful rows without a model id have a cost in byDay but no byDayAndModel row: without
+  // this series the stacked total would fall short of the headline cost.
+  const residual = new Map<string, number>();
+  for (const d of model.byDay) {
+    const rest = d.costUsd - (attributed.get(d.date) ?? 0);
+    if (rest > RESIDUAL_EPSILON) residual.set(d.date, rest);
+  }
+  const modelSeries = [...kept.map((id) => labels.get(id)!), ...(otherIds.length ? [otherLabel] : [])];
+  let noModelLabel = NO_MODEL_LABEL;
+  while (modelSeries.includes(noModelLabel)) noModelLabel = `${noModelLabel} `;
+  const series = [...modelSeries, ...(residual.size ? [noModelLabel] : [])];
+  const seriesIds = new Map<string, string | null>(kept.map((id) => [labels.get(id)!, id]));
+  if (otherIds.length) seriesIds.set(otherLabel, 'other');
+  seriesIds.set(noModelLabel, null);
+
+  // One entry per bucket and series, zero when there is no row: every bucket shows on the axis.
   const cell = new Map<string, number>();
-  for (const r of model.byDayAndModel) {
-    const key = `${r.date}\u0000${seriesOf(r.modelId)}`;
-    cell.set(key, (cell.get(key) ?? 0) + r.costUsd);
-  }
+  const add = (date: string, s: string, v: number): void => {
+    const key = `${axis.bucketOf(date)}\u0000${s}`;
+    cell.set(key, (cell.get(key) ?? 0) + v);
+  };
+  for (const r of model.byDayAndModel) add(r.date, seriesOf(r.modelId), r.costUsd);
+  for (const [date, v] of residual) add(date, noModelLabel, v);
   const values: CostDatum[] = [];
-  for (const date of days) {
+  const bucketTotals: number[] = [];
+  for (const date of axis.buckets) {
+    let sum = 0;
     series.forEach((s, order) => {
-      values.push({ date, model: s, modelId: seriesId(s), costUsd: cell.get(`${date}\u0000${s}`) ?? 0, order });
+      const costUsd = cell.get(`${date}\u0000${s}`) ?? 0;
+      sum += costUsd;
+      values.push({ date, model: s, modelId: seriesIds.get(s) ?? null, costUsd, order });
     });
+    bucketTotals.push(sum);
   }
-  const dayTotals = days.map((d) => values.filter((v) => v.date === d).reduce((a, v) => a + v.costUsd, 0));
-  const maxDay = Math.max(0, ...dayTotals);
-  const total = dayTotals.reduce((a, b) => a + b, 0);
-  const range = series.map((_, i) => (i < kept.length ? PALETTE[i % PALETTE.length] : OTHER_COLOUR));
+  const maxBucket = maxOf(bucketTotals);
+  const total = bucketTotals.reduce((a, b) => a + b, 0);
+  const range = series.map((s, i) => (s === noModelLabel ? NO_MODEL_COLOUR : i < kept.length ? PALETTE[i % PALETTE.length] : OTHER_COLOUR));
 
-  const title = 'Cost per day by model (USD)';
+  const title = `Cost per ${axis.grain} by model (USD)`;
   const { from, to, timezone } = model.window;
-  const subtitle = `${from} to ${to} (${timezone}) · total ${usd(total)}`;
-  const description = `Stacked bars of the cost in US dollars for each day from ${from} to ${to}, split by model (${series.join(', ') || 'no models'}); the window total is ${usd(total)}.`;
-  const yScale = maxDay > 0 ? { zero: true, nice: true } : { domain: [0, 1] };
-  const format = usdAxisFormat(maxDay);
+  const subtitle = [`${from} to ${to} (${timezone}) · total ${usd(total)}`, grainNote(axis.grain, 'bar')];
+  const description = `Stacked bars of the cost in US dollars for each ${axis.grain} from ${from} to ${to}, split by model (${series.join(', ') || 'no models'}); the window total is ${usd(total)}.`;
+  const yScale = maxBucket > 0 ? { zero: true, nice: true } : { domain: [0, 1] };
+  const format = usdAxisFormat(maxBucket);
 
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -187,7 +301,7 @@ function costPerDay(model: ReportModel): ChartSpec {
       {
         mark: { type: 'bar', width: { band: 0.7 } },
         encoding: {
-          x: dayX(days),
+          x: bucketX(axis),
           y: { field: 'costUsd', type: 'quantitative', aggregate: 'sum', stack: 'zero', title: 'Cost (USD)', scale: yScale, axis: { format, tickCount: 5 } },
           color: {
             field: 'model', type: 'nominal', title: null,
@@ -198,12 +312,12 @@ function costPerDay(model: ReportModel): ChartSpec {
           order: { field: 'order', type: 'quantitative', sort: 'ascending' },
         },
       },
-      ...(days.length <= 21
+      ...(axis.buckets.length <= 21
         ? [{
             transform: [{ aggregate: [{ op: 'sum' as const, field: 'costUsd', as: 'dayTotal' }], groupby: ['date'] }],
             mark: { type: 'text' as const, dy: -7, fontSize: 10, color: MUTED },
             encoding: {
-              x: dayX(days),
+              x: bucketX(axis),
               y: { field: 'dayTotal', type: 'quantitative' as const },
               text: { field: 'dayTotal', type: 'quantitative' as const, format },
             },
@@ -220,18 +334,33 @@ function costPerDay(model: ReportModel): ChartSpec {
 export interface VolumeDatum { date: string; queries: number; succeeded: number; failed: number; errorRate: number | null }
 
 function volumeReliability(model: ReportModel): ChartSpec {
-  const days = dayAxisDomain(model);
-  const byDate = new Map(model.byDay.map((d) => [d.date, d]));
-  const values: VolumeDatum[] = days.map((date) => {
-    const d = byDate.get(date);
-    return { date, queries: d?.queries ?? 0, succeeded: d?.succeeded ?? 0, failed: d?.failed ?? 0, errorRate: d ? d.errorRate : null };
+  const axis = timeAxis(model);
+  // Counts add up over a week or month; the error rate is recomputed from the sums.
+  const sums = new Map<string, { queries: number; succeeded: number; failed: number; rate: number | null; days: number }>();
+  for (const b of axis.buckets) sums.set(b, { queries: 0, succeeded: 0, failed: 0, rate: null, days: 0 });
+  for (const d of model.byDay) {
+    const s = sums.get(axis.bucketOf(d.date))!;
+    s.queries += d.queries;
+    s.succeeded += d.succeeded;
+    s.failed += d.failed;
+    s.rate = d.errorRate;
+    s.days += 1;
+  }
+  const values: VolumeDatum[] = axis.buckets.map((date) => {
+    const s = sums.get(date)!;
+    // One day per bucket: the model's own rate; otherwise failed / queries over the bucket.
+    const errorRate = axis.grain === 'day' ? (s.days ? s.rate : null) : s.queries > 0 ? s.failed / s.queries : null;
+    return { date, queries: s.queries, succeeded: s.succeeded, failed: s.failed, errorRate };
   });
-  const maxQueries = Math.max(0, ...values.map((v) => v.queries));
-  const maxRate = Math.max(0, ...values.map((v) => v.errorRate ?? 0));
+  const maxQueries = maxOf(values.map((v) => v.queries));
+  const maxRate = maxOf(values.map((v) => v.errorRate ?? 0));
   const t = model.totals;
-  const title = 'Queries per day and error rate';
-  const subtitle = `${int(t.queries)} queries, ${int(t.failed)} failed (${t.errorRate === null ? 'no queries' : pct(t.errorRate)} error rate) · bars: left axis, line: right axis`;
-  const description = `Stacked bars of succeeded and failed queries for each day from ${model.window.from} to ${model.window.to}, with the daily error rate as a line on a separate percent axis; ${int(t.failed)} of ${int(t.queries)} queries failed.`;
+  const title = `Queries per ${axis.grain} and error rate`;
+  const subtitle = [
+    `${int(t.queries)} ${plural(t.queries, 'query', 'queries')}, ${int(t.failed)} failed (${t.errorRate === null ? 'no queries' : pct(t.errorRate)} error rate) · bars: left axis, line: right axis`,
+    grainNote(axis.grain, 'bar'),
+  ];
+  const description = `Stacked bars of succeeded and failed queries for each ${axis.grain} from ${model.window.from} to ${model.window.to}, with the ${axis.grain === 'day' ? 'daily' : `${axis.grain}ly`} error rate (failed / queries) as a line on a separate percent axis; ${int(t.failed)} of ${int(t.queries)} ${plural(t.queries, 'query', 'queries')} failed.`;
   const legendDomain = ['Succeeded', 'Failed', 'Error rate'];
   const colour = { domain: legendDomain, range: [SUCCEEDED_COLOUR, FAILED_COLOUR, ERROR_RATE_COLOUR] };
 
@@ -252,7 +381,7 @@ function volumeReliability(model: ReportModel): ChartSpec {
         ],
         mark: { type: 'bar', width: { band: 0.7 } },
         encoding: {
-          x: dayX(days),
+          x: bucketX(axis),
           y: {
             field: 'count', type: 'quantitative', stack: 'zero', title: 'Queries',
             scale: maxQueries > 0 ? { zero: true, nice: true } : { domain: [0, 1] },
@@ -277,7 +406,7 @@ function volumeReliability(model: ReportModel): ChartSpec {
       {
         mark: { type: 'line', strokeWidth: 2.5, point: { filled: true, size: 50 }, invalid: 'break-paths-show-domains' },
         encoding: {
-          x: dayX(days),
+          x: bucketX(axis),
           y: {
             field: 'errorRate', type: 'quantitative', title: 'Error rate',
             scale: { domain: [0, Math.max(0.05, maxRate)], nice: true },
@@ -308,31 +437,31 @@ function modelUsage(model: ReportModel): ChartSpec {
     queries: m.queries,
     queryShare: m.share,
     costUsd: m.costUsd,
-    costShare: m.costShare,
+    // A model without a price and no cost is not free: no cost share rather than a 0% bar.
+    costShare: !m.priced && m.costUsd === 0 ? null : m.costShare,
     order,
   }));
+  const unpricedShown = values.filter((v) => v.costShare === null).length;
   // The same colour per model as in the cost chart (cost order).
-  const costOrder = [...labels.keys()].sort((a, b) => {
-    const ca = model.byDayAndModel.filter((r) => r.modelId === a).reduce((s, r) => s + r.costUsd, 0);
-    const cb = model.byDayAndModel.filter((r) => r.modelId === b).reduce((s, r) => s + r.costUsd, 0);
-    return cb - ca;
-  });
+  const costById = new Map<string, number>();
+  for (const r of model.byDayAndModel) costById.set(r.modelId, (costById.get(r.modelId) ?? 0) + r.costUsd);
+  const costOrder = [...labels.keys()].sort((a, b) => (costById.get(b) ?? 0) - (costById.get(a) ?? 0));
   const colourDomain = costOrder.map((id) => labels.get(id)!);
   const colourRange = colourDomain.map((_, i) => (i < PALETTE.length - 1 || colourDomain.length <= PALETTE.length ? PALETTE[i % PALETTE.length] : OTHER_COLOUR));
   const order = values.map((v) => v.model);
   const top = values[0];
   const title = 'Model usage: share of queries and share of cost';
   const subtitle = values.length
-    ? `${values.length} model${values.length === 1 ? '' : 's'} · share of rows that name a model, and of the window cost`
+    ? `${values.length} model${values.length === 1 ? '' : 's'} · share of rows that name a model, and of the window cost${unpricedShown ? ` · no cost bar: ${unpricedShown} unpriced model${unpricedShown === 1 ? '' : 's'}` : ''}`
     : 'No rows name a model in this window';
   const description = values.length
     ? `Horizontal bars comparing each model's share of queries with its share of cost; ${top!.model} has ${pct(top!.queryShare)} of queries and ${top!.costShare === null ? 'no' : pct(top!.costShare)} of cost.`
     : 'Horizontal bars comparing each model\'s share of queries with its share of cost; there were no queries in the window.';
-  const maxLabel = Math.max(0, ...order.map((s) => s.length));
+  const maxLabel = maxOf(order.map((s) => s.length));
   // DejaVu Sans averages ~0.62 em per character at 12 px; the axis sizes itself to the real labels.
   const labelWidth = Math.min(240, 12 + Math.ceil(maxLabel * 12 * 0.62));
   const panelWidth = Math.max(160, Math.floor((CHART_WIDTH - labelWidth - 60) / 2));
-  const maxShare = Math.max(0, ...values.flatMap((v) => [v.queryShare, v.costShare ?? 0]));
+  const maxShare = maxOf(values.flatMap((v) => [v.queryShare, v.costShare ?? 0]));
   const shareMax = maxShare > 0 ? Math.min(1, maxShare * 1.12) : 1;
 
   const panel = (field: 'queryShare' | 'costShare', heading: string, showLabels: boolean) => ({
@@ -345,17 +474,17 @@ function modelUsage(model: ReportModel): ChartSpec {
         mark: { type: 'bar' as const, height: { band: 0.7 } },
         encoding: {
           y: {
-            field: 'model', type: 'nominal' as const, sort: order, scale: { domain: order }, title: null,
+            field: 'model', type: 'nominal' as const, scale: { domain: order }, title: null,
             axis: showLabels ? { labels: true, ticks: false, labelLimit: 240, labelFontSize: 12, labelColor: TEXT } : { labels: false, ticks: false, domain: false },
           },
-          x: { field, type: 'quantitative' as const, title: null, scale: { domain: [0, shareMax], nice: true }, axis: { format: '.0%', tickCount: 5 } },
+          x: { field, type: 'quantitative' as const, stack: null, title: null, scale: { domain: [0, shareMax], nice: true }, axis: { format: '.0%', tickCount: 5 } },
           color: { field: 'model', type: 'nominal' as const, legend: null, scale: { domain: colourDomain, range: colourRange } },
         },
       },
       {
         mark: { type: 'text' as const, align: 'left' as const, dx: 4, fontSize: 11 },
         encoding: {
-          y: { field: 'model', type: 'nominal' as const, sort: order, scale: { domain: order } },
+          y: { field: 'model', type: 'nominal' as const, scale: { domain: order } },
           x: { field, type: 'quantitative' as const },
           text: { field, type: 'quantitative' as const, format: '.1%' },
         },
@@ -376,61 +505,172 @@ function modelUsage(model: ReportModel): ChartSpec {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 4. Efficiency: latency p50/p95 and tokens per query, per day
+// 4. Efficiency: latency p50/p95 and tokens per query over time
 
-export interface EfficiencyDatum { date: string; p50Seconds: number | null; p95Seconds: number | null; tokensPerQuery: number | null }
+/**
+ * Short windows: one row per day (both panels). Long windows (weekly or monthly grain): the
+ * latency rows (`kind: 'latency'`) stay per day, because percentiles cannot be averaged across
+ * days, and are drawn on a continuous time axis (`t`, ms at UTC midnight); tokens per query is
+ * one row per week or month (`kind: 'tokens'`), weighted by the days' successful queries, at the
+ * middle of the bucket's days.
+ */
+export interface EfficiencyDatum {
+  date: string;
+  p50Seconds: number | null;
+  p95Seconds: number | null;
+  tokensPerQuery: number | null;
+  kind?: 'latency' | 'tokens';
+  t?: number;
+  /** Long windows: the day has a value but neither neighbour day does (drawn as a dot: a line needs two). */
+  p50Alone?: boolean;
+  p95Alone?: boolean;
+}
 
 function efficiency(model: ReportModel): ChartSpec {
-  const days = dayAxisDomain(model);
+  const axis = timeAxis(model);
   const byDate = new Map(model.byDay.map((d) => [d.date, d]));
   const sec = (ms: number | null | undefined): number | null => (ms === null || ms === undefined ? null : ms / 1000);
-  const values: EfficiencyDatum[] = days.map((date) => {
-    const d = byDate.get(date);
-    return { date, p50Seconds: sec(d?.latencyMs.p50), p95Seconds: sec(d?.latencyMs.p95), tokensPerQuery: d ? d.tokensPerQuery : null };
-  });
   const lat = model.latencyMs;
-  const title = 'Latency and tokens per query, per day';
   const latText = lat.p50 === null ? 'no latency data' : `window p50 ${(lat.p50 / 1000).toFixed(1)} s, p95 ${lat.p95 === null ? 'n/a' : `${(lat.p95 / 1000).toFixed(1)} s`}`;
   const tpq = model.efficiency.tokensPerQuery;
-  const subtitle = `${latText} · ${tpq === null ? 'no token data' : `${int(tpq)} tokens per query`} · successful queries only; gaps: no data`;
-  const description = `Two panels sharing the date axis from ${model.window.from} to ${model.window.to}: median (p50) and 95th-percentile latency in seconds per day, and average total tokens per successful query per day; days without data are left blank.`;
-  const anyLatency = values.some((v) => v.p50Seconds !== null || v.p95Seconds !== null);
-  const anyTokens = values.some((v) => v.tokensPerQuery !== null);
-  const lineMark = { type: 'line' as const, strokeWidth: 2.5, point: { filled: true, size: 55 }, invalid: 'break-paths-show-domains' as const };
+  const headline = `${latText} · ${tpq === null ? 'no token data' : `${int(tpq)} tokens per query`} · successful queries only; gaps: no data`;
+  const width = CHART_WIDTH - 90;
+  const latencyY = (any: boolean) => ({
+    field: 'seconds', type: 'quantitative' as const, title: 'Latency (s)', scale: any ? { zero: true } : { domain: [0, 1] }, axis: { format: ',.3~r', tickCount: 4 },
+  });
+  const latencyColour = {
+    field: 'series', type: 'nominal' as const, title: null,
+    scale: { domain: ['p50 (median)', 'p95'], range: [P50_COLOUR, P95_COLOUR] },
+    legend: { orient: 'top' as const, direction: 'horizontal' as const, symbolType: 'stroke', symbolStrokeWidth: 3, offset: 6 },
+  };
+  const tokensY = (any: boolean) => ({
+    field: 'tokensPerQuery', type: 'quantitative' as const, title: 'Tokens / query', scale: any ? { zero: true } : { domain: [0, 1] }, axis: { format: ',.0f', tickCount: 4 },
+  });
+  const foldPercentiles = { fold: ['p50Seconds', 'p95Seconds'], as: ['percentile', 'seconds'] as [string, string] };
+  const seriesName = { calculate: "datum.percentile === 'p50Seconds' ? 'p50 (median)' : 'p95'", as: 'series' };
 
+  if (axis.grain === 'day') {
+    const values: EfficiencyDatum[] = axis.days.map((date) => {
+      const d = byDate.get(date);
+      return { date, p50Seconds: sec(d?.latencyMs.p50), p95Seconds: sec(d?.latencyMs.p95), tokensPerQuery: d ? d.tokensPerQuery : null };
+    });
+    const title = 'Latency and tokens per query, per day';
+    const description = `Two panels sharing the date axis from ${model.window.from} to ${model.window.to}: median (p50) and 95th-percentile latency in seconds per day, and average total tokens per successful query per day; days without data are left blank.`;
+    const lineMark = { type: 'line' as const, strokeWidth: 2.5, point: { filled: true, size: 55 }, invalid: 'break-paths-show-domains' as const };
+    const spec: TopLevelSpec = {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      config: THEME,
+      title: baseTitle(title, [headline, grainNote('day', 'point')]),
+      description,
+      data: { values },
+      vconcat: [
+        {
+          width,
+          height: 170,
+          transform: [foldPercentiles, seriesName],
+          mark: lineMark,
+          encoding: {
+            x: bucketX(axis, { labels: false }),
+            y: latencyY(values.some((v) => v.p50Seconds !== null || v.p95Seconds !== null)),
+            color: latencyColour,
+          },
+        },
+        {
+          width,
+          height: 130,
+          mark: { ...lineMark, color: TOKENS_COLOUR, point: { filled: true, size: 55, color: TOKENS_COLOUR } },
+          encoding: {
+            x: bucketX(axis),
+            y: tokensY(values.some((v) => v.tokensPerQuery !== null)),
+          },
+        },
+      ],
+      resolve: { scale: { x: 'shared', color: 'independent' } },
+      spacing: 12,
+    };
+    return { name: 'efficiency', title, description, spec };
+  }
+
+  // Long window: latency per day on a continuous time axis, tokens per query per bucket.
+  const days = axis.days;
+  const p50 = days.map((date) => sec(byDate.get(date)?.latencyMs.p50));
+  const p95 = days.map((date) => sec(byDate.get(date)?.latencyMs.p95));
+  // Consecutive calendar days only: a neighbour on the axis that is days away is not a neighbour.
+  const alone = (series: (number | null)[], i: number): boolean => {
+    if (series[i] === null) return false;
+    const adjacent = (j: number): boolean =>
+      j >= 0 && j < days.length && series[j] !== null && Math.abs(dayMs(days[j]!) - dayMs(days[i]!)) === DAY_MS;
+    return !adjacent(i - 1) && !adjacent(i + 1);
+  };
+  const values: EfficiencyDatum[] = days.map((date, i) => ({
+    kind: 'latency', date, t: dayMs(date), p50Seconds: p50[i]!, p95Seconds: p95[i]!, tokensPerQuery: null,
+    p50Alone: alone(p50, i), p95Alone: alone(p95, i),
+  }));
+  const acc = new Map<string, { weighted: number; succeeded: number; first: string; last: string }>();
+  for (const date of days) {
+    const b = axis.bucketOf(date);
+    const a = acc.get(b) ?? { weighted: 0, succeeded: 0, first: date, last: date };
+    a.last = date;
+    const d = byDate.get(date);
+    if (d && d.tokensPerQuery !== null && d.succeeded > 0) {
+      a.weighted += d.tokensPerQuery * d.succeeded;
+      a.succeeded += d.succeeded;
+    }
+    acc.set(b, a);
+  }
+  for (const b of axis.buckets) {
+    const a = acc.get(b)!;
+    values.push({
+      kind: 'tokens', date: b, t: (dayMs(a.first) + dayMs(a.last)) / 2, p50Seconds: null, p95Seconds: null,
+      tokensPerQuery: a.succeeded > 0 ? a.weighted / a.succeeded : null,
+    });
+  }
+  const title = `Latency per day and tokens per query per ${axis.grain}`;
+  const description = `Two panels sharing the time axis from ${model.window.from} to ${model.window.to}: median (p50) and 95th-percentile latency in seconds for each day, and average total tokens per successful query for each ${axis.grain} (the days' averages weighted by their successful queries); a day with latency but neither neighbour day is drawn as a dot; periods without data are left blank.`;
+  const first = days[0]!;
+  const last = days[days.length - 1]!;
+  const x = (labels: boolean) => ({
+    field: 't', type: 'temporal' as const, title: null,
+    scale: { type: 'utc' as const, domain: [dayMs(first) - DAY_MS / 2, dayMs(last) + DAY_MS / 2] },
+    axis: { labels, labelExpr: "utcFormat(datum.value, '%b %Y')", grid: false, labelOverlap: true },
+  });
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: THEME,
-    title: baseTitle(title, subtitle),
+    title: baseTitle(title, [
+      headline,
+      'latency: one point per day, joined (percentiles are not averaged across days)',
+      `tokens per query: ${grainNote(axis.grain, 'point')}`,
+    ]),
     description,
     data: { values },
     vconcat: [
       {
-        width: CHART_WIDTH - 90,
+        width,
         height: 170,
-        transform: [
-          { fold: ['p50Seconds', 'p95Seconds'], as: ['percentile', 'seconds'] },
-          { calculate: "datum.percentile === 'p50Seconds' ? 'p50 (median)' : 'p95'", as: 'series' },
-        ],
-        mark: lineMark,
-        encoding: {
-          x: dayX(days, { labels: false }),
-          y: { field: 'seconds', type: 'quantitative', title: 'Latency (s)', scale: anyLatency ? { zero: true } : { domain: [0, 1] }, axis: { format: ',.3~r', tickCount: 4 } },
-          color: {
-            field: 'series', type: 'nominal', title: null,
-            scale: { domain: ['p50 (median)', 'p95'], range: [P50_COLOUR, P95_COLOUR] },
-            legend: { orient: 'top', direction: 'horizontal', symbolType: 'stroke', symbolStrokeWidth: 3, offset: 6 },
+        transform: [{ filter: "datum.kind === 'latency'" }, foldPercentiles, seriesName,
+          { calculate: "datum.percentile === 'p50Seconds' ? datum.p50Alone : datum.p95Alone", as: 'alone' }],
+        layer: [
+          {
+            mark: { type: 'line' as const, strokeWidth: 1.25, invalid: 'break-paths-show-domains' as const },
+            encoding: { x: x(false), y: latencyY(values.some((v) => v.p50Seconds !== null || v.p95Seconds !== null)), color: latencyColour },
           },
-        },
+          {
+            transform: [{ filter: 'datum.alone && isValid(datum.seconds)' }],
+            mark: { type: 'point' as const, filled: true, size: 16 },
+            encoding: { x: x(false), y: { field: 'seconds', type: 'quantitative' as const }, color: latencyColour },
+          },
+        ],
       },
       {
-        width: CHART_WIDTH - 90,
+        width,
         height: 130,
-        mark: { ...lineMark, color: TOKENS_COLOUR, point: { filled: true, size: 55, color: TOKENS_COLOUR } },
-        encoding: {
-          x: dayX(days),
-          y: { field: 'tokensPerQuery', type: 'quantitative', title: 'Tokens / query', scale: anyTokens ? { zero: true } : { domain: [0, 1] }, axis: { format: ',.0f', tickCount: 4 } },
+        transform: [{ filter: "datum.kind === 'tokens'" }],
+        mark: {
+          type: 'line' as const, strokeWidth: 2, color: TOKENS_COLOUR, invalid: 'break-paths-show-domains' as const,
+          point: { filled: true, size: axis.buckets.length > 60 ? 14 : 30, color: TOKENS_COLOUR },
         },
+        encoding: { x: x(true), y: tokensY(values.some((v) => v.tokensPerQuery !== null)) },
       },
     ],
     resolve: { scale: { x: 'shared', color: 'independent' } },
