@@ -147,6 +147,11 @@ export interface NotebookJobInput {
   volumeSizeGb?: number;
   /** Kernel the driver starts (must exist in the image); default `python3`. */
   kernelName?: string;
+  /**
+   * File name of a shell script beside the notebook under `notebookS3Uri`, sourced by the driver
+   * before the notebook runs (`SM_INIT_SCRIPT`, as Studio's "initialization script"); optional.
+   */
+  initScriptName?: string;
   parameters: NotebookParameters;
 }
 
@@ -211,6 +216,10 @@ export function buildTrainingJobRequest(input: NotebookJobInput): CreateTraining
   if (!Number.isInteger(volumeSizeGb) || volumeSizeGb < 1) fail(`volume size must be a whole number of GB, got ${volumeSizeGb}`);
   const kernelName = input.kernelName ?? KERNEL_NAME;
   if (!kernelName) fail('the kernel name is required');
+  const initScript = input.initScriptName;
+  if (initScript !== undefined && (!initScript || initScript.includes('/') || initScript === '.' || initScript === '..' || initScript.length > 255)) {
+    fail(`initialization script "${initScript}" must be a file name beside the notebook (no folders)`);
+  }
 
   const imageUri = input.imageUri || sagemakerDistributionImageUri(region, input.distributionVersion || DEFAULT_SAGEMAKER_DISTRIBUTION_VERSION);
   const imageRegionName = imageRegion(imageUri);
@@ -252,6 +261,8 @@ export function buildTrainingJobRequest(input: NotebookJobInput): CreateTraining
       // The driver turns dots in this name into hyphens (except ".ipynb"); a job name has none.
       SM_OUTPUT_NOTEBOOK_NAME: `${jobName}.ipynb`,
       AWS_DEFAULT_REGION: region,
+      // The driver sources ${SM_EXECUTION_INPUT_PATH}/${SM_INIT_SCRIPT} before running the notebook.
+      ...(initScript ? { SM_INIT_SCRIPT: initScript } : {}),
     },
     HyperParameters: hyperParameters,
     Tags: [
@@ -289,16 +300,31 @@ export function localDate(instant: Date, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/**
+ * Midnight UTC of a calendar date as a Date. `Date.UTC` maps years 0-99 to 1900-1999, so the year is
+ * set with `setUTCFullYear`.
+ */
+function utcMidnight(year: number, month: number, day: number): Date {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d;
+}
+
+/** `YYYY-MM-DD` of a Date (4-digit years only: the ones this module accepts). */
+function isoDay(d: Date): string {
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+}
+
 /** `YYYY-MM-DD` plus `n` days (calendar arithmetic, no time zone involved). */
 export function addDays(date: string, n: number): string {
   const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+  return isoDay(utcMidnight(y, m, d + n));
 }
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
 export function isIsoDate(s: string): boolean {
   const m = DAY_RE.exec(s);
-  return m !== null && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).toISOString().slice(0, 10) === s;
+  return m !== null && isoDay(utcMidnight(+m[1], +m[2], +m[3])) === s;
 }
 
 /**
@@ -354,13 +380,31 @@ export interface ResolvedRun {
   trigger: 'schedule' | 'manual';
 }
 
-const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const INSTANT_RE = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
 
+/**
+ * An ISO-8601 instant with a real calendar date and clock time (no 2025-02-30, no 24:00, no offset
+ * beyond ±23:59): `Date.parse` would roll those forward silently, giving the wrong window and job name.
+ */
 function parseInstant(name: string, value: unknown): Date {
-  if (typeof value !== 'string' || !INSTANT_RE.test(value) || Number.isNaN(Date.parse(value))) {
-    fail(`${name} must be an ISO-8601 instant such as 2025-12-01T07:00:00Z, got ${JSON.stringify(value)}`);
+  const m = typeof value === 'string' ? INSTANT_RE.exec(value) : null;
+  const valid =
+    m !== null && isIsoDate(m[1]) && +m[2] <= 23 && +m[3] <= 59 && +(m[4] ?? 0) <= 59 &&
+    (m[7] === undefined || (+m[7] <= 23 && +m[8] <= 59)) && !Number.isNaN(Date.parse(value as string));
+  if (!valid) fail(`${name} must be an ISO-8601 instant such as 2025-12-01T07:00:00Z, got ${JSON.stringify(value)}`);
+  return new Date(Date.parse(value as string));
+}
+
+/**
+ * An explicit job name must start with `<prefix>-`: the starter's IAM permission covers only training
+ * jobs named so (lib/notebook-job.ts), so any other name would be denied by SageMaker at run time.
+ */
+function explicitJobName(value: unknown, prefix: string): string {
+  if (typeof value !== 'string') fail('jobName must be a string');
+  if (!value.startsWith(`${prefix}-`)) {
+    fail(`jobName "${value}" must start with "${prefix}-" (the starter may only create training jobs named so)`);
   }
-  return new Date(Date.parse(value));
+  return value;
 }
 
 /** Resolve the window, time zone and job name of one invocation. `now` is only used by manual runs. */
@@ -389,8 +433,7 @@ export function resolveRun(
   if (scheduled) {
     if (e.from !== undefined || e.to !== undefined || e.all !== undefined) fail('a scheduled event cannot also carry from/to/all');
     const window = wholeDaysBefore(scheduled, days, timezone);
-    const jobName = e.jobName ?? jobNameFor(defaults.jobNamePrefix, scheduled);
-    if (typeof jobName !== 'string') fail('jobName must be a string');
+    const jobName = e.jobName === undefined ? jobNameFor(defaults.jobNamePrefix, scheduled) : explicitJobName(e.jobName, defaults.jobNamePrefix);
     validateJobName(jobName);
     return { jobName, ...window, timezone, at: scheduled, trigger: 'schedule' };
   }
@@ -414,8 +457,7 @@ export function resolveRun(
   } else {
     ({ from, to } = wholeDaysBefore(defaults.now, days, timezone));
   }
-  const jobName = e.jobName ?? jobNameFor(defaults.jobNamePrefix, defaults.now);
-  if (typeof jobName !== 'string') fail('jobName must be a string');
+  const jobName = e.jobName === undefined ? jobNameFor(defaults.jobNamePrefix, defaults.now) : explicitJobName(e.jobName, defaults.jobNamePrefix);
   validateJobName(jobName);
   return { jobName, from, to, timezone, at: defaults.now, trigger: 'manual' };
 }
@@ -437,6 +479,7 @@ export interface NotebookJobConfig {
   maxRuntimeSeconds: number;
   imageUri?: string;
   distributionVersion: string;
+  initScriptName?: string;
 }
 
 function required(env: Record<string, string | undefined>, name: string): string {
@@ -470,6 +513,7 @@ export function readConfig(env: Record<string, string | undefined>): NotebookJob
     maxRuntimeSeconds: wholeNumber(env, 'MAX_RUNTIME_SECONDS', 3600),
     imageUri: env.IMAGE_URI?.trim() || undefined,
     distributionVersion: env.SAGEMAKER_DISTRIBUTION_VERSION?.trim() || DEFAULT_SAGEMAKER_DISTRIBUTION_VERSION,
+    initScriptName: env.INIT_SCRIPT?.trim() || undefined,
   };
   validateS3Uri('LOG_ROOT', config.logRoot);
   if (!isValidTimeZone(config.timezone)) fail(`REPORT_TIMEZONE "${config.timezone}" is not an IANA name such as UTC or Europe/Paris`);
@@ -490,6 +534,7 @@ export function requestFor(config: NotebookJobConfig, run: ResolvedRun): CreateT
     distributionVersion: config.distributionVersion,
     instanceType: config.instanceType,
     maxRuntimeSeconds: config.maxRuntimeSeconds,
+    initScriptName: config.initScriptName,
     parameters: {
       log_root: config.logRoot,
       from_date: run.from,

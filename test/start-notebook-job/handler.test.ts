@@ -154,14 +154,14 @@ describe('start-notebook-job handler', () => {
 
   test('manual window with an explicit job name and an image override', async () => {
     process.env.IMAGE_URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/finsights-notebook:7';
-    sageMaker.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: 'arn:aws:sagemaker:eu-west-1:123456789012:training-job/rerun-november' });
+    sageMaker.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: 'arn:aws:sagemaker:eu-west-1:123456789012:training-job/llm-log-analytics-rerun-november' });
 
-    const result = await handler({ from: '2025-11-01', to: '2025-11-30', jobName: 'rerun-november' });
+    const result = await handler({ from: '2025-11-01', to: '2025-11-30', jobName: 'llm-log-analytics-rerun-november' });
 
     expect(result).toEqual({
       status: 'started',
-      jobName: 'rerun-november',
-      trainingJobArn: 'arn:aws:sagemaker:eu-west-1:123456789012:training-job/rerun-november',
+      jobName: 'llm-log-analytics-rerun-november',
+      trainingJobArn: 'arn:aws:sagemaker:eu-west-1:123456789012:training-job/llm-log-analytics-rerun-november',
     });
     const req = sentRequest();
     expect(req.AlgorithmSpecification?.TrainingImage).toBe('123456789012.dkr.ecr.eu-west-1.amazonaws.com/finsights-notebook:7');

@@ -123,6 +123,15 @@ describe('buildTrainingJobRequest', () => {
     });
   });
 
+  test('an initialization script beside the notebook becomes SM_INIT_SCRIPT (the driver sources it first)', () => {
+    const env = buildTrainingJobRequest(input({ initScriptName: 'setup.sh' })).Environment!;
+    expect(env.SM_INIT_SCRIPT).toBe('setup.sh');
+    expect(buildTrainingJobRequest(input()).Environment).not.toHaveProperty('SM_INIT_SCRIPT');
+    for (const bad of ['', 'scripts/setup.sh', '..']) {
+      expect(() => buildTrainingJobRequest(input({ initScriptName: bad }))).toThrow('must be a file name beside the notebook (no folders)');
+    }
+  });
+
   test('an image override in the same region is used as given; a version override changes the tag', () => {
     const custom = '123456789012.dkr.ecr.us-east-1.amazonaws.com/my-notebook-image:1.2';
     expect(buildTrainingJobRequest(input({ imageUri: custom })).AlgorithmSpecification?.TrainingImage).toBe(custom);
@@ -211,7 +220,7 @@ describe('resolveRun', () => {
       at: defaults.now,
       trigger: 'manual',
     });
-    expect(resolveRun({ from: '2025-11-01', to: '2025-11-01', jobName: 'rerun-nov-1' }, defaults).jobName).toBe('rerun-nov-1');
+    expect(resolveRun({ from: '2025-11-01', to: '2025-11-01', jobName: 'llm-log-analytics-rerun-nov-1' }, defaults).jobName).toBe('llm-log-analytics-rerun-nov-1');
   });
 
   test('manual days, empty event and all', () => {
@@ -235,7 +244,18 @@ describe('resolveRun', () => {
       [{ days: '14' }, 'days must be a whole number from 1 to 366, got "14"'],
       [{ timezone: 'Europe/Nowhere' }, 'time zone "Europe/Nowhere" is not an IANA name'],
       [{ all: false }, 'all must be true when given'],
-      [{ jobName: 'x'.repeat(64) }, 'is 64 characters; SageMaker allows at most 63'],
+      [{ jobName: `llm-log-analytics-${'x'.repeat(46)}` }, 'is 64 characters; SageMaker allows at most 63'],
+      // The starter's IAM permission covers only jobs named llm-log-analytics-*.
+      [{ jobName: 'rerun-november' }, 'jobName "rerun-november" must start with "llm-log-analytics-"'],
+      [{ jobName: 'llm-log-analyticsX' }, 'must start with "llm-log-analytics-"'],
+      [{ jobName: 14 }, 'jobName must be a string'],
+      [{ scheduledTime: '2025-12-01T07:00:00Z', jobName: 'other-job' }, 'must start with "llm-log-analytics-"'],
+      // Impossible instants are not rolled forward to another day (Date.parse would accept them).
+      [{ scheduledTime: '2025-02-30T07:00:00Z' }, 'scheduledTime must be an ISO-8601 instant such as 2025-12-01T07:00:00Z, got "2025-02-30T07:00:00Z"'],
+      [{ scheduledTime: '2025-04-31T07:00:00Z' }, 'scheduledTime must be an ISO-8601 instant'],
+      [{ scheduledTime: '2025-12-01T24:00:00Z' }, 'scheduledTime must be an ISO-8601 instant'],
+      [{ scheduledTime: '2025-12-01T07:60:00Z' }, 'scheduledTime must be an ISO-8601 instant'],
+      [{ scheduledTime: '2025-12-01T07:00:00+24:00' }, 'scheduledTime must be an ISO-8601 instant'],
     ];
     for (const [event, message] of cases) {
       expect(() => resolveRun(event, defaults)).toThrow(message);
@@ -243,6 +263,16 @@ describe('resolveRun', () => {
     expect(() => resolveRun({ scheduledTime: '2025-12-01T07:00:00Z' }, { ...defaults, jobNamePrefix: 'a-very-long-job-name-prefix-for-this-deployment-x' })).toThrow(
       'training job name "a-very-long-job-name-prefix-for-this-deployment-x-nb-20251201T070000Z" is 69 characters; SageMaker allows at most 63 (shorten JOB_NAME_PREFIX)',
     );
+  });
+
+  test('a valid instant with an offset or fraction is accepted; a leap day is a real day', () => {
+    // 2024-02-29T23:30:00-05:00 = 2024-03-01T04:30:00Z: the 14 UTC days before are 02-16..02-29.
+    const run = resolveRun({ scheduledTime: '2024-02-29T23:30:00.250-05:00' }, defaults);
+    expect([run.from, run.to, run.jobName]).toEqual(['2024-02-16', '2024-02-29', 'llm-log-analytics-nb-20240301T043000Z']);
+  });
+
+  test('manual from/to in the first century are real days (no 1900s shift)', () => {
+    expect(resolveRun({ from: '0099-06-01', to: '0099-06-02' }, defaults)).toMatchObject({ from: '0099-06-01', to: '0099-06-02' });
   });
 
   test('job names always match the SageMaker pattern and fit in 63 characters', () => {
@@ -278,7 +308,9 @@ describe('readConfig', () => {
       maxRuntimeSeconds: 3600,
       imageUri: undefined,
       distributionVersion: '3.0.0',
+      initScriptName: undefined,
     });
+    expect(readConfig({ ...env, INIT_SCRIPT: ' setup.sh ' }).initScriptName).toBe('setup.sh');
   });
 
   test('missing or malformed variables: one clear error each', () => {
