@@ -12,11 +12,14 @@
  * `s3://<log bucket>/<reportPrefix>notebook-jobs/<job name>/output/output.tar.gz`. The report
  * Lambda's clean-up touches only its own `<from>_<to>/` folders, never `notebook-jobs/`.
  *
- * Layout: `s3://<artifacts>/notebook-jobs/input/` (the `notebooks/` folder, deployed; the bucket is
- * versioned, so every deployed notebook version is kept).
+ * Layout: `s3://<artifacts>/notebook-jobs/input/<version>/`: the `notebooks/` folder (plus the optional
+ * initialization script), deployed under a prefix named by the sha256 of its contents. Every job reads
+ * the version that was current when it started, a changed notebook gets a new prefix on the next
+ * deploy, and earlier versions stay where they were (the bucket is versioned too).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { Annotations, ArnFormat, Aws, CfnMapping, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -46,8 +49,36 @@ export const INSTANCE_TYPE = 'ml.m5.large';
 export const MAX_RUNTIME_SECONDS = 3600;
 export const TRAINING_JOB_LOG_GROUP = '/aws/sagemaker/TrainingJobs';
 
+/**
+ * Content version of the notebook input: sha256 over every file of `dir` (relative path and bytes, in
+ * path order, Jupyter checkpoints excluded) and the initialization script, first 16 hex digits.
+ */
+export function notebookVersion(dir: string, initScript?: { name: string; body: Buffer }): string {
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      if (name === '.ipynb_checkpoints') continue;
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(dir);
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(`${relative(dir, f).split('\\').join('/')}\0`).update(readFileSync(f)).update('\0');
+  if (initScript) hash.update(`init-script:${initScript.name}\0`).update(initScript.body);
+  return hash.digest('hex').slice(0, 16);
+}
+
 export interface NotebookJobProps {
   readonly config: AppConfig;
+  /** Folder deployed as the notebook input (default `notebooks/`). */
+  readonly notebookDir?: string;
+  /**
+   * Optional shell script (path) deployed beside the notebook and sourced by the job before the
+   * notebook runs (SageMaker's notebook-job "initialization script", `SM_INIT_SCRIPT`).
+   */
+  readonly initScript?: string;
   readonly logBucket: s3.IBucket;
   /** KMS key of the log bucket (and of the artifacts bucket), when SSE-KMS is on. */
   readonly encryptionKey?: kms.IKey;
@@ -60,6 +91,8 @@ export class NotebookJob extends Construct {
   readonly starter: NodejsFunction;
   readonly starterRole: iam.Role;
   readonly deployment?: s3deploy.BucketDeployment;
+  /** The versioned prefix the job reads the notebook from (`notebook-jobs/input/<version>/`). */
+  readonly inputPrefix: string;
 
   constructor(scope: Construct, id: string, props: NotebookJobProps) {
     super(scope, id);
@@ -91,20 +124,36 @@ export class NotebookJob extends Construct {
     const bucket = this.artifactsBucket;
 
     // --- the notebook ------------------------------------------------------------------------------
-    if (existsSync(NOTEBOOK_DIR)) {
+    const notebookDir = props.notebookDir ?? NOTEBOOK_DIR;
+    let initScript: { name: string; body: Buffer } | undefined;
+    if (props.initScript) {
+      if (!existsSync(props.initScript) || !statSync(props.initScript).isFile()) {
+        throw new Error(`notebookInitScript ${props.initScript} is not a file`);
+      }
+      initScript = { name: basename(props.initScript), body: readFileSync(props.initScript) };
+      if (existsSync(join(notebookDir, initScript.name))) {
+        throw new Error(`notebookInitScript ${initScript.name} has the name of a file in ${notebookDir}; rename it`);
+      }
+    }
+    /** `notebook-jobs/input/<version>/`: what the starter points the job at. */
+    this.inputPrefix = NOTEBOOK_INPUT_PREFIX;
+    if (existsSync(notebookDir)) {
+      this.inputPrefix = `${NOTEBOOK_INPUT_PREFIX}${notebookVersion(notebookDir, initScript)}/`;
       this.deployment = new s3deploy.BucketDeployment(this, 'Notebook', {
-        sources: [s3deploy.Source.asset(NOTEBOOK_DIR, { exclude: ['.ipynb_checkpoints', '**/.ipynb_checkpoints/**'] })],
+        sources: [
+          s3deploy.Source.asset(notebookDir, { exclude: ['.ipynb_checkpoints', '**/.ipynb_checkpoints/**'] }),
+          ...(initScript ? [s3deploy.Source.data(initScript.name, initScript.body.toString('utf8'))] : []),
+        ],
         destinationBucket: bucket,
-        destinationKeyPrefix: NOTEBOOK_INPUT_PREFIX,
-        // Only under the input prefix: removes notebooks deleted from the repo (old versions stay
-        // as noncurrent versions for 90 days).
+        destinationKeyPrefix: this.inputPrefix,
+        // Within this version's prefix only; earlier versions keep their own prefixes.
         prune: true,
         retainOnDelete: true,
       });
     } else {
       Annotations.of(this).addWarningV2(
         'llm-log-analytics:notebookMissing',
-        `${NOTEBOOK_DIR} does not exist: no notebook is deployed and the notebook job will fail until it is.`,
+        `${notebookDir} does not exist: no notebook is deployed and the notebook job will fail until it is.`,
       );
     }
 
@@ -197,7 +246,7 @@ export class NotebookJob extends Construct {
     acknowledgeWildcardResources(
       this.executionRole,
       [`${jobLogGroupArn}:*`, jobLogStreamsArn],
-      'Log streams of the shared /aws/sagemaker/TrainingJobs group; stream names start with the job name, so the wildcard is limited to this app\'s jobs.',
+      'CloudWatch Logs of SageMaker training jobs: CreateLogGroup/DescribeLogStreams on the shared /aws/sagemaker/TrainingJobs group (`:*` is how the group ARN is matched; DescribeLogStreams needs it), and CreateLogStream/PutLogEvents only on streams named after this app\'s jobs (llm-log-analytics-*).',
     );
 
     // --- starter Lambda ------------------------------------------------------------------------------
@@ -248,7 +297,7 @@ export class NotebookJob extends Construct {
       // Idempotent: a retried scheduled invocation builds the same job name (SageMaker answers ResourceInUse).
       retryAttempts: 2,
       environment: {
-        NOTEBOOK_S3_URI: bucket.s3UrlForObject(NOTEBOOK_INPUT_PREFIX),
+        NOTEBOOK_S3_URI: bucket.s3UrlForObject(this.inputPrefix),
         NOTEBOOK_NAME,
         OUTPUT_S3_URI: logBucket.s3UrlForObject(outputPrefix),
         EXECUTION_ROLE_ARN: this.executionRole.roleArn,
@@ -258,12 +307,13 @@ export class NotebookJob extends Construct {
         JOB_NAME_PREFIX,
         INSTANCE_TYPE,
         MAX_RUNTIME_SECONDS: String(MAX_RUNTIME_SECONDS),
+        ...(initScript ? { INIT_SCRIPT: initScript.name } : {}),
       },
     });
     acknowledge(
       this.starter,
       'AwsSolutions-L1',
-      'Pinned to nodejs22.x on purpose: the bundle is built with esbuild target node22 (lib/bundling.ts) and tested on Node 22; supported by Lambda until 2027.',
+      'Pinned to nodejs22.x on purpose: the bundle is built with esbuild target node22 (lib/bundling.ts) and the code is kept runnable on Node 20 and 22 (the test suite runs on Node 20); nodejs22.x is supported by Lambda until 2027. Moving to a newer runtime is a one-line change in lib/bundling.ts.',
     );
   }
 }

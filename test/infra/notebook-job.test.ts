@@ -1,4 +1,11 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { parseConfig } from '../../lib/config.js';
+import { NOTEBOOK_DIR, NotebookJob } from '../../lib/notebook-job.js';
 import { SAGEMAKER_DISTRIBUTION_ACCOUNTS } from '../../lambdas/start-notebook-job/training-job-request.js';
 import { build, logicalId, readable, resourceByPrefix, roleStatements } from './fixture.js';
 
@@ -12,14 +19,15 @@ describe('notebook job (default context)', () => {
   const artifactsId = logicalId(job.artifactsBucket);
   const artifactsArn = `\${${artifactsId}.Arn}`;
 
-  test('deploys notebooks/ to notebook-jobs/input/ of the artifacts bucket (not the log bucket)', () => {
+  test('deploys notebooks/ to a versioned notebook-jobs/input/<version>/ prefix of the artifacts bucket (not the log bucket)', () => {
     const deployment = resourceByPrefix(template, 'Custom::CDKBucketDeployment', 'NotebookJobNotebook');
     expect(deployment.resource.Properties).toMatchObject({
       DestinationBucketName: { Ref: artifactsId },
-      DestinationBucketKeyPrefix: 'notebook-jobs/input/',
+      DestinationBucketKeyPrefix: job.inputPrefix,
       Prune: true,
       RetainOnDelete: true,
     });
+    expect(job.inputPrefix).toMatch(/^notebook-jobs\/input\/[0-9a-f]{16}\/$/);
     expect(deployment.resource.Properties.SourceObjectKeys).toHaveLength(1);
   });
 
@@ -136,7 +144,7 @@ describe('notebook job (default context)', () => {
     expect(fn.Properties.Architectures).toEqual(['arm64']);
     expect(fn.Properties.MemorySize).toBeLessThanOrEqual(512);
     expect(readable(fn.Properties.Environment.Variables)).toEqual({
-      NOTEBOOK_S3_URI: `s3://\${${artifactsId}}/notebook-jobs/input/`,
+      NOTEBOOK_S3_URI: `s3://\${${artifactsId}}/${job.inputPrefix}`,
       NOTEBOOK_NAME: 'FinSights_Log_Analytics.ipynb',
       OUTPUT_S3_URI: `s3://\${${logicalId(stack.logBucket.bucket)}}/reports/notebook-jobs/`,
       EXECUTION_ROLE_ARN: `\${${logicalId(job.executionRole)}.Arn}`,
@@ -197,5 +205,49 @@ describe('notebook job on an existing log bucket with a custom report prefix', (
         Resource: 'arn:aws:s3:::finrag-prod-data/analytics/reports/notebook-jobs/*',
       },
     ]);
+  });
+});
+
+describe('notebook input version', () => {
+  /** A NotebookJob in a bare stack, reading its notebook from `dir`. */
+  function jobFor(dir: string, initScript?: string): NotebookJob {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'T', { env: { account: '123456789012', region: 'us-east-1' } });
+    const logBucket = new s3.Bucket(stack, 'Logs');
+    const accessLogs = new s3.Bucket(stack, 'AccessLogs');
+    return new NotebookJob(stack, 'NotebookJob', { config: parseConfig({}), logBucket, accessLogsBucket: accessLogs, notebookDir: dir, initScript });
+  }
+  function notebookCopy(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'lla-nb-'));
+    cpSync(NOTEBOOK_DIR, dir, { recursive: true });
+    return dir;
+  }
+
+  test('same notebook, same prefix; one changed byte or a new file, a new prefix (earlier versions stay put)', () => {
+    const a = notebookCopy();
+    const b = notebookCopy();
+    expect(jobFor(a).inputPrefix).toBe(jobFor(b).inputPrefix);
+    const nb = join(b, 'FinSights_Log_Analytics.ipynb');
+    writeFileSync(nb, readFileSync(nb, 'utf8').replace('# FinSights log analytics', '# FinSights log analytics!'));
+    const changed = jobFor(b).inputPrefix;
+    expect(changed).not.toBe(jobFor(a).inputPrefix);
+    writeFileSync(join(a, 'extra.py'), 'x = 1\n');
+    expect(new Set([jobFor(a).inputPrefix, changed, jobFor(notebookCopy()).inputPrefix]).size).toBe(3);
+  });
+
+  test('an initialization script is deployed beside the notebook and named to the starter (INIT_SCRIPT)', () => {
+    const dir = notebookCopy();
+    const script = join(mkdtempSync(join(tmpdir(), 'lla-init-')), 'setup.sh');
+    writeFileSync(script, 'pip install --no-index something || true\n');
+    const job = jobFor(dir, script);
+    expect(job.inputPrefix).not.toBe(jobFor(dir).inputPrefix);
+    const template = Template.fromStack(Stack.of(job));
+    const deployment = resourceByPrefix(template, 'Custom::CDKBucketDeployment', 'NotebookJobNotebook');
+    expect(deployment.resource.Properties.SourceObjectKeys).toHaveLength(2);
+    expect(deployment.resource.Properties.DestinationBucketKeyPrefix).toBe(job.inputPrefix);
+    const fn = template.toJSON().Resources[Stack.of(job).getLogicalId(job.starter.node.defaultChild as CfnElement)];
+    expect(fn.Properties.Environment.Variables.INIT_SCRIPT).toBe('setup.sh');
+    expect(() => jobFor(dir, join(dir, 'missing.sh'))).toThrow('is not a file');
+    expect(() => jobFor(dir, join(NOTEBOOK_DIR, 'README.md'))).toThrow('has the name of a file in');
   });
 });
