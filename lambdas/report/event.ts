@@ -4,15 +4,21 @@
  * Accepted events (all keys optional; any other key is an error):
  *
  * - Scheduled (EventBridge Scheduler input): `{ scheduledTime: '2025-12-01T07:00:00Z' }`.
- *   An EventBridge *rule* schedule event (`source: 'aws.events'`, `detail-type: 'Scheduled Event'`,
- *   `time`, ...) works too: its `time` is used as the scheduled time.
+ *   An EventBridge *rule* schedule event works too: its `time` is used as the scheduled time. Its
+ *   envelope keys (`version`, `id`, `detail-type`, `source`, `account`, `time`, `region`,
+ *   `resources`, `detail`) are accepted only when the event really is one, i.e. `source` is
+ *   `aws.events` and `detail-type` is `Scheduled Event`; otherwise they are unknown keys.
  *   The report covers the `days` (event) / `REPORT_DAYS` (env, default 14) whole days before the
  *   scheduled time, counted in the report time zone: the last day is the local day before the one
  *   the scheduled time falls on.
  * - Manual, explicit window: `{ from: 'YYYY-MM-DD', to: 'YYYY-MM-DD' }` (both inclusive).
  * - Manual, relative window: `{ days: N }`: the N whole days before now. `{}` = the default N days.
  * - Options on any of them: `recipients: string[]` (replaces env RECIPIENTS), `email: false`
- *   (store only), `timezone: 'IANA/Name'` (replaces env REPORT_TIMEZONE, default UTC).
+ *   (store only), `email: true` (must send: an error when there is no recipient),
+ *   `timezone: 'IANA/Name'` (replaces env REPORT_TIMEZONE, default UTC).
+ *
+ * No window may end after today (the calendar day of `now` in the report time zone): a report of
+ * days that have not happened would be empty, and would hold latest.json (which never moves back).
  *
  * Errors are `InvalidEventError`s with a one-line message starting `Invalid event: `.
  */
@@ -26,7 +32,10 @@ export interface ReportEvent {
   timezone: string;
   /** Recipients of the email (validated, de-duplicated; may be empty). */
   recipients: string[];
-  /** True when the email is to be sent: not `email: false` and at least one recipient. */
+  /**
+   * True when the email is to be sent: not `email: false` and at least one recipient. (`email: true`
+   * with no recipient is an InvalidEventError, never a silent skip.)
+   */
   sendEmail: boolean;
 }
 
@@ -54,7 +63,8 @@ const OPTION_KEYS = ['recipients', 'email', 'timezone'] as const;
 const WINDOW_KEYS = ['scheduledTime', 'from', 'to', 'days'] as const;
 /** Keys of an EventBridge event envelope (a rule's "Scheduled Event"). */
 const ENVELOPE_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'] as const;
-const ALLOWED_KEYS = new Set<string>([...WINDOW_KEYS, ...OPTION_KEYS, ...ENVELOPE_KEYS]);
+const OWN_KEYS = new Set<string>([...WINDOW_KEYS, ...OPTION_KEYS]);
+const ENVELOPE_KEY_SET = new Set<string>(ENVELOPE_KEYS);
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** ISO-8601 instant with an explicit zone: `2025-12-01T07:00:00Z`, `...T07:00:00.123+01:00`. */
@@ -76,10 +86,16 @@ export function parseReportEvent(event: unknown, options: ParseEventOptions = {}
   }
   const e = event as Record<string, unknown>;
 
-  const unknown = Object.keys(e).filter((k) => !ALLOWED_KEYS.has(k));
+  // Envelope keys only on a real EventBridge (rule) scheduled event: otherwise `{"time": ...}` or
+  // `{"detail": {...}}` would pass for options and silently run the default report.
+  const isScheduledEvent = e.source === 'aws.events' && e['detail-type'] === 'Scheduled Event';
+  const unknown = Object.keys(e).filter((k) => !OWN_KEYS.has(k) && !(isScheduledEvent && ENVELOPE_KEY_SET.has(k)));
   if (unknown.length > 0) {
+    const envelopeHint = unknown.some((k) => ENVELOPE_KEY_SET.has(k))
+      ? '; EventBridge envelope keys are accepted only with "source": "aws.events" and "detail-type": "Scheduled Event"'
+      : '';
     throw new InvalidEventError(
-      `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map(show).join(', ')} (allowed: ${[...WINDOW_KEYS, ...OPTION_KEYS].join(', ')}, or an EventBridge schedule event)`,
+      `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map(show).join(', ')} (allowed: ${[...WINDOW_KEYS, ...OPTION_KEYS].join(', ')}, or an EventBridge schedule event)${envelopeHint}`,
     );
   }
 
@@ -91,8 +107,20 @@ export function parseReportEvent(event: unknown, options: ParseEventOptions = {}
     sendEmail = e.email;
   }
 
-  const window = parseWindow(e, env, now, timezone);
-  return { ...window, timezone, recipients, sendEmail: sendEmail && recipients.length > 0 };
+  if (e.email === true && recipients.length === 0) {
+    throw new InvalidEventError(
+      `"email" is true but there are no recipients to send to (${'recipients' in e ? '"recipients" is empty' : 'env RECIPIENTS is empty'}); give "recipients", or "email": false to store only`,
+    );
+  }
+
+  const window = parseWindow(e, env, now, timezone, isScheduledEvent);
+  const today = localDay(now, timezone);
+  if (window.to > today) {
+    throw new InvalidEventError(
+      `${window.what === '"to"' ? `"to" (${window.to}) is` : `${window.what} ends on ${window.to},`} after today (${today} in ${timezone}); a report cannot cover days that have not happened`,
+    );
+  }
+  return { from: window.from, to: window.to, timezone, recipients, sendEmail: sendEmail && recipients.length > 0 };
 }
 
 function parseWindow(
@@ -100,7 +128,8 @@ function parseWindow(
   env: Record<string, string | undefined>,
   now: Date,
   timezone: string,
-): { from: string; to: string } {
+  isScheduledEvent: boolean,
+): { from: string; to: string; what: string } {
   const hasFrom = 'from' in e;
   const hasTo = 'to' in e;
   const hasDays = 'days' in e;
@@ -109,13 +138,14 @@ function parseWindow(
   if (hasFrom || hasTo) {
     if (hasDays) throw new InvalidEventError('give either "from"/"to" or "days", not both');
     if (hasScheduled) throw new InvalidEventError('give either "from"/"to" or "scheduledTime", not both');
+    if (isScheduledEvent) throw new InvalidEventError('give either "from"/"to" or an EventBridge scheduled event, not both');
     if (!hasFrom || !hasTo) throw new InvalidEventError(`"${hasFrom ? 'to' : 'from'}" is missing: give both "from" and "to" (YYYY-MM-DD)`);
     const from = parseDay(e.from, 'from');
     const to = parseDay(e.to, 'to');
     if (from > to) throw new InvalidEventError(`"from" (${from}) is after "to" (${to})`);
     const span = dayNumber(to) - dayNumber(from) + 1;
     if (span > MAX_DAYS) throw new InvalidEventError(`window ${from}..${to} spans ${span} days; at most ${MAX_DAYS}`);
-    return { from, to };
+    return { from, to, what: '"to"' };
   }
 
   let days: number;
@@ -127,12 +157,16 @@ function parseWindow(
   }
 
   let reference = now;
+  let what = 'the window';
   if (hasScheduled) {
+    if (isScheduledEvent && 'time' in e) throw new InvalidEventError('give either "scheduledTime" or an EventBridge event\'s "time", not both');
     reference = parseInstant(e.scheduledTime, 'scheduledTime');
-  } else if (e.source === 'aws.events' && 'time' in e) {
+    what = `the window before "scheduledTime" ${show(e.scheduledTime)}`;
+  } else if (isScheduledEvent) {
     reference = parseInstant(e.time, 'time');
+    what = `the window before "time" ${show(e.time)}`;
   }
-  return windowEndingBefore(reference, days, timezone);
+  return { ...windowEndingBefore(reference, days, timezone), what };
 }
 
 /**
@@ -238,7 +272,7 @@ function parseDay(value: unknown, key: string): string {
   const m = DAY_RE.exec(value);
   if (!m) throw new InvalidEventError(`"${key}" must be a date YYYY-MM-DD, got ${show(value)}`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
+  const date = new Date(utcMidnight(y, mo, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
     throw new InvalidEventError(`"${key}" ${show(value)} is not a calendar date`);
   }
@@ -259,7 +293,17 @@ function parseInstant(value: unknown, key: string): Date {
 /** Days since 1970-01-01 for a `YYYY-MM-DD` string (proleptic Gregorian, UTC arithmetic). */
 function dayNumber(day: string): number {
   const m = DAY_RE.exec(day)!;
-  return Math.round(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
+  return Math.round(utcMidnight(Number(m[1]), Number(m[2]), Number(m[3])) / 86_400_000);
+}
+
+/**
+ * Milliseconds of `y-mo-d 00:00Z` (month 1-12; overflowing days/months roll over like Date.UTC).
+ * Not Date.UTC: it maps years 0-99 to 1900-1999, so "0050-01-01" would not round-trip.
+ */
+function utcMidnight(y: number, mo: number, d: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  return date.getTime();
 }
 
 function dayString(n: number): string {

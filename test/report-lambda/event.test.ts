@@ -81,7 +81,27 @@ describe('manual events', () => {
     expect(parse({ days: 2, email: false }, env)).toMatchObject({ recipients: ['ops@example.com'], sendEmail: false });
     expect(parse({ days: 2, recipients: ['cfo@example.com'] }, env)).toMatchObject({ recipients: ['cfo@example.com'], sendEmail: true });
     expect(parse({ days: 2, recipients: [] }, env)).toMatchObject({ recipients: [], sendEmail: false });
-    expect(parse({ days: 2, email: true })).toMatchObject({ recipients: [], sendEmail: false });
+    expect(parse({ days: 2, email: true }, env)).toMatchObject({ recipients: ['ops@example.com'], sendEmail: true });
+    // No recipients and no "email" key: a store-only deployment, not an error.
+    expect(parse({ days: 2 })).toMatchObject({ recipients: [], sendEmail: false });
+  });
+
+  it('a window may end today in the report zone, not later', () => {
+    // NOW = 2026-01-02T10:00Z: 2026-01-02 in UTC, 2026-01-03 00:00 in Kiritimati (UTC+14).
+    expect(parse({ from: '2026-01-01', to: '2026-01-02' })).toMatchObject({ from: '2026-01-01', to: '2026-01-02' });
+    expect(parse({ from: '2026-01-03', to: '2026-01-03', timezone: 'Pacific/Kiritimati' })).toMatchObject({ to: '2026-01-03' });
+    // The schedule fires at (or just before) now: its window ends yesterday.
+    expect(parse({ scheduledTime: '2026-01-02T10:00:00Z', days: 1 })).toMatchObject({ from: '2026-01-01', to: '2026-01-01' });
+  });
+
+  it('years 0001-0099 are calendar dates too (no two-digit-year shift)', () => {
+    expect(parse({ from: '0001-01-01', to: '0001-01-02' })).toMatchObject({ from: '0001-01-01', to: '0001-01-02' });
+    // Year 4 is a leap year in the proleptic Gregorian calendar, year 50 is not.
+    expect(parse({ from: '0004-02-29', to: '0004-03-01' })).toMatchObject({ from: '0004-02-29' });
+    expect(() => parse({ from: '0050-02-29', to: '0050-03-01' })).toThrow('Invalid event: "from" "0050-02-29" is not a calendar date');
+    // Spans are counted on the real calendar: 0099 has 365 days, so this is 367 days, too long.
+    expect(() => parse({ from: '0099-01-01', to: '0100-01-02' })).toThrow('Invalid event: window 0099-01-01..0100-01-02 spans 367 days; at most 366');
+    expect(parse({ from: '0099-12-31', to: '0100-01-01' })).toMatchObject({ from: '0099-12-31', to: '0100-01-01' });
   });
 
   it('returns a plain object with exactly the documented keys', () => {
@@ -90,6 +110,8 @@ describe('manual events', () => {
     expect(Object.getPrototypeOf(e)).toBe(Object.prototype);
   });
 });
+
+const ENVELOPE_HINT = '; EventBridge envelope keys are accepted only with "source": "aws.events" and "detail-type": "Scheduled Event"';
 
 describe('malformed events fail with a one-line reason', () => {
   const cases: Array<[string, unknown, string, Record<string, string>?]> = [
@@ -121,6 +143,19 @@ describe('malformed events fail with a one-line reason', () => {
     ['recipients not an array', { days: 3, recipients: 'a@example.com' }, 'Invalid event: "recipients" must be an array of email addresses, got "a@example.com"'],
     ['invalid env email', { days: 3 }, 'Invalid event: env RECIPIENTS: "bob" is not a valid email address', { RECIPIENTS: 'a@example.com,bob' }],
     ['email not boolean', { days: 3, email: 'no' }, 'Invalid event: "email" must be true or false, got "no"'],
+    ['email: true, empty recipients', { email: true, recipients: [] }, 'Invalid event: "email" is true but there are no recipients to send to ("recipients" is empty); give "recipients", or "email": false to store only', { RECIPIENTS: 'ops@example.com' }],
+    ['email: true, no env recipients', { days: 3, email: true }, 'Invalid event: "email" is true but there are no recipients to send to (env RECIPIENTS is empty); give "recipients", or "email": false to store only'],
+    ['future window', { from: '2099-01-01', to: '2099-01-02' }, 'Invalid event: "to" (2099-01-02) is after today (2026-01-02 in UTC); a report cannot cover days that have not happened'],
+    ['window ending tomorrow', { from: '2026-01-01', to: '2026-01-03' }, 'Invalid event: "to" (2026-01-03) is after today (2026-01-02 in UTC); a report cannot cover days that have not happened'],
+    ['tomorrow in the zone of the report', { from: '2026-01-02', to: '2026-01-02', timezone: 'Pacific/Pago_Pago' }, 'Invalid event: "to" (2026-01-02) is after today (2026-01-01 in Pacific/Pago_Pago); a report cannot cover days that have not happened'],
+    ['scheduledTime in the future', { scheduledTime: '2099-01-01T00:00:00Z' }, 'Invalid event: the window before "scheduledTime" "2099-01-01T00:00:00Z" ends on 2098-12-31, after today (2026-01-02 in UTC); a report cannot cover days that have not happened'],
+    ['envelope "time" alone', { time: '2020-01-01T00:00:00Z' }, `Invalid event: unknown key "time" (allowed: scheduledTime, from, to, days, recipients, email, timezone, or an EventBridge schedule event)${ENVELOPE_HINT}`],
+    ['envelope "detail" alone', { detail: { from: '2020-01-01', to: '2020-01-14' } }, `Invalid event: unknown key "detail" (allowed: scheduledTime, from, to, days, recipients, email, timezone, or an EventBridge schedule event)${ENVELOPE_HINT}`],
+    ['another source', { source: 'other', time: 'bad' }, `Invalid event: unknown keys "source", "time" (allowed: scheduledTime, from, to, days, recipients, email, timezone, or an EventBridge schedule event)${ENVELOPE_HINT}`],
+    ['aws.events without detail-type', { source: 'aws.events', time: '2025-12-01T07:00:00Z' }, `Invalid event: unknown keys "source", "time" (allowed: scheduledTime, from, to, days, recipients, email, timezone, or an EventBridge schedule event)${ENVELOPE_HINT}`],
+    ['another detail-type', { source: 'aws.events', 'detail-type': 'EC2 Instance State-change Notification', time: '2025-12-01T07:00:00Z' }, `Invalid event: unknown keys "source", "detail-type", "time" (allowed: scheduledTime, from, to, days, recipients, email, timezone, or an EventBridge schedule event)${ENVELOPE_HINT}`],
+    ['scheduled event with a bad time', { source: 'aws.events', 'detail-type': 'Scheduled Event', time: 'bad' }, 'Invalid event: "time" must be an ISO-8601 instant with a zone (e.g. 2025-12-01T07:00:00Z), got "bad"'],
+    ['scheduled event and from/to', { source: 'aws.events', 'detail-type': 'Scheduled Event', time: '2025-12-01T07:00:00Z', from: '2025-11-01', to: '2025-11-02' }, 'Invalid event: give either "from"/"to" or an EventBridge scheduled event, not both'],
   ];
 
   // Rows as objects: a 3-element array row would make Jest take the 4th parameter for `done`.

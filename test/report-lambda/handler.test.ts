@@ -322,6 +322,9 @@ describe('report Lambda handler on s3rver', () => {
       [{ days: 7, timezone: 'Europe/Atlantis' }, 'Invalid event: "timezone" "Europe/Atlantis" is not a valid IANA time zone (e.g. "Europe/Paris")'],
       [{ days: 7, recipients: ['not an email'] }, 'Invalid event: "recipients": "not an email" is not a valid email address'],
       [{ days: 7, bucket: 'other' }, 'Invalid event: unknown key "bucket"'],
+      [{ time: '2020-01-01T00:00:00Z' }, 'Invalid event: unknown key "time"'],
+      [{ from: '2099-01-01', to: '2099-01-02' }, 'Invalid event: "to" (2099-01-02) is after today'],
+      [{ days: 7, email: true, recipients: [] }, 'Invalid event: "email" is true but there are no recipients to send to ("recipients" is empty)'],
     ];
     for (const [event, message] of bad) {
       await expect(handler(event)).rejects.toThrow(message);
@@ -330,6 +333,7 @@ describe('report Lambda handler on s3rver', () => {
     await expect(noBucket({ days: 7 })).rejects.toThrow('Invalid configuration: LOG_BUCKET is not set');
     const noSender = createHandler({ s3: client, ses, env: { ...ENV, SENDER: '' }, logger: captureLogger(), metrics });
     await expect(noSender({ days: 7 })).rejects.toThrow('Invalid configuration: SENDER is not set but an email is to be sent');
+    await expect(noSender({ days: 7, email: true, recipients: ['cfo@example.com'] })).rejects.toThrow('Invalid configuration: SENDER is not set but an email is to be sent');
     const badPrices = createHandler({ s3: client, ses, env: { ...ENV, PRICE_OVERRIDES_JSON: '{"m": {"input_mtok": -1}}' }, logger: captureLogger(), metrics });
     await expect(badPrices({ days: 7 })).rejects.toThrow(/^Invalid configuration: PRICE_OVERRIDES_JSON: price overrides: model "m" needs/);
 
