@@ -30,6 +30,11 @@ export interface ReportSummary {
   reportUri: string;
   /** s3:// URI of latest.json */
   latestUri: string;
+  /**
+   * True when latest.json now points at this report; false when it was left alone (it points at a
+   * newer window, or this report is in another time zone than REPORT_TIMEZONE).
+   */
+  latestUpdated: boolean;
   /** SES message id; null when no email was sent (email: false or no recipients). */
   emailMessageId: string | null;
 }
@@ -73,6 +78,8 @@ interface Config {
   bucket: string;
   logPrefix: string;
   reportPrefix: string;
+  /** The configured report time zone (REPORT_TIMEZONE, default UTC): its reports keep the plain key and move latest.json. */
+  reportTimezone: string;
   sender: string | null;
   priceOverrides: PriceOverrides | null;
 }
@@ -94,6 +101,8 @@ function readConfig(env: Record<string, string | undefined>): Config {
     bucket,
     logPrefix: normalisePrefix(env.LOG_PREFIX?.trim() ?? ''),
     reportPrefix: normalisePrefix(env.REPORT_PREFIX?.trim() || 'reports/'),
+    // Validated by parseReportEvent (an invalid REPORT_TIMEZONE fails there first).
+    reportTimezone: env.REPORT_TIMEZONE?.trim() || 'UTC',
     sender: env.SENDER?.trim() || null,
     priceOverrides,
   };
@@ -154,6 +163,7 @@ export function createHandler(deps: HandlerDeps = {}) {
         bucket: config.bucket,
         reportPrefix: config.reportPrefix,
         window: model.window,
+        reportTimezone: config.reportTimezone,
         files: result.files,
         generatedAt: model.generatedAt,
       });
@@ -195,6 +205,7 @@ export function createHandler(deps: HandlerDeps = {}) {
         costUsd: model.totals.costUsd,
         reportUri: stored.reportUri,
         latestUri: stored.latestUri,
+        latestUpdated: stored.latestUpdated,
         emailMessageId,
       };
       logger.info('report done', { summary });

@@ -175,6 +175,7 @@ describe('report Lambda handler on s3rver', () => {
       costUsd: expect.closeTo(expected.costUsd, 6),
       reportUri: `s3://${BUCKET}/${FOLDER}report.html`,
       latestUri: `s3://${BUCKET}/reports/latest.json`,
+      latestUpdated: true,
       emailMessageId: 'msg-1',
     });
     expect(logger.lines.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
@@ -307,6 +308,51 @@ describe('report Lambda handler on s3rver', () => {
     expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
     const pointer = JSON.parse(Buffer.from((await getObject(s3rver.client, BUCKET, 'reports/latest.json')).body).toString('utf8'));
     expect(pointer.prefix).toBe('reports/2025-11-10_2025-11-16/');
+  });
+
+  it('the same dates in another time zone are another report: own folder, UTC report and latest.json untouched', async () => {
+    const utcFolder = 'reports/2025-11-10_2025-11-16/';
+    const tokyoFolder = 'reports/2025-11-10_2025-11-16_Asia-Tokyo/';
+    const latestBefore = Buffer.from((await getObject(s3rver.client, BUCKET, 'reports/latest.json')).body).toString('utf8');
+    const utcHtmlBefore = Buffer.from((await getObject(s3rver.client, BUCKET, `${utcFolder}report.html`)).body).toString('utf8');
+    const utcKeysBefore = (await listObjects(s3rver.client, BUCKET, utcFolder)).map((o) => o.key);
+
+    const handler = createHandler({ s3: s3rver.client, ses, env: ENV, logger: captureLogger(), metrics });
+    const summary = await handler({ from: '2025-11-10', to: '2025-11-16', timezone: 'Asia/Tokyo', email: false });
+
+    // Independent count: Tokyo is UTC+9 all year, so its days 11-10..11-16 are [11-09 15:00Z, 11-16 15:00Z).
+    const glob = `['${SAMPLE}/logs/*/*.parquet', '${join(tmp, 'part-99999.zstd.parquet')}']`;
+    const count = async (from: string, to: string): Promise<number> => {
+      const [row] = await duckdbQuery(
+        `SELECT count(*) AS n FROM read_parquet(${glob}, union_by_name=true)
+         WHERE CAST(timestamp AS TIMESTAMPTZ) >= TIMESTAMPTZ '${from}' AND CAST(timestamp AS TIMESTAMPTZ) < TIMESTAMPTZ '${to}'`,
+      );
+      return Number(row!.n);
+    };
+    const tokyoRows = await count('2025-11-09 15:00:00+00', '2025-11-16 15:00:00+00');
+    const utcRows = await count('2025-11-10 00:00:00+00', '2025-11-17 00:00:00+00');
+    expect(tokyoRows).not.toBe(utcRows); // the zone really changes the report
+
+    expect(summary).toMatchObject({
+      window: { from: '2025-11-10', to: '2025-11-16', timezone: 'Asia/Tokyo', days: 7 },
+      rowsUsed: tokyoRows,
+      reportUri: `s3://${BUCKET}/${tokyoFolder}report.html`,
+      latestUpdated: false,
+      emailMessageId: null,
+    });
+    const tokyoKeys = (await listObjects(s3rver.client, BUCKET, tokyoFolder)).map((o) => o.key);
+    expect(tokyoKeys).toEqual(Object.keys(EXPECTED_FILES).map((k) => tokyoFolder + k).sort());
+    const tokyoAgg = JSON.parse(Buffer.from((await getObject(s3rver.client, BUCKET, `${tokyoFolder}aggregates.json`)).body).toString('utf8'));
+    expect(tokyoAgg.window.timezone).toBe('Asia/Tokyo');
+    expect(tokyoAgg.dataQuality.rowsUsed).toBe(tokyoRows);
+
+    // The UTC report of the same dates and latest.json are exactly as before.
+    const utcAgg = JSON.parse(Buffer.from((await getObject(s3rver.client, BUCKET, `${utcFolder}aggregates.json`)).body).toString('utf8'));
+    expect(utcAgg.window.timezone).toBe('UTC');
+    expect(utcAgg.dataQuality.rowsUsed).toBe(utcRows);
+    expect(Buffer.from((await getObject(s3rver.client, BUCKET, `${utcFolder}report.html`)).body).toString('utf8')).toBe(utcHtmlBefore);
+    expect((await listObjects(s3rver.client, BUCKET, utcFolder)).map((o) => o.key)).toEqual(utcKeysBefore);
+    expect(Buffer.from((await getObject(s3rver.client, BUCKET, 'reports/latest.json')).body).toString('utf8')).toBe(latestBefore);
   });
 
   it('bad events and bad configuration fail before any S3 call', async () => {

@@ -82,6 +82,40 @@ describe('storeReport on s3rver', () => {
     expect(JSON.parse(await text(s3, 'reports/latest.json')).prefix).toBe('reports/2025-11-15_2025-11-21/');
   });
 
+  it('another time zone than the configured one: its own <from>_<to>_<zone>/ folder, latest.json untouched', async () => {
+    const prefix = 'tz/';
+    const w = { from: '2025-11-18', to: '2025-11-20' };
+    const utc = await storeReport({ s3: s3.client, bucket: B, reportPrefix: prefix, window: { ...w, timezone: 'UTC' }, reportTimezone: 'UTC', files: files(), generatedAt: '2025-11-21T08:00:00.000Z' });
+    expect(utc).toMatchObject({ prefix: 'tz/2025-11-18_2025-11-20/', inReportTimezone: true, latestUpdated: true });
+    const latestBefore = await text(s3, 'tz/latest.json');
+    const utcFolderBefore = (await listObjects(s3.client, B, 'tz/2025-11-18_2025-11-20/')).map((o) => o.key);
+
+    const tokyoFiles = files().map((f) => (f.path === 'report.html' ? { ...f, body: '<p>Tokyo</p>' } : f));
+    const tokyo = await storeReport({ s3: s3.client, bucket: B, reportPrefix: prefix, window: { ...w, timezone: 'Asia/Tokyo' }, reportTimezone: 'UTC', files: tokyoFiles });
+    expect(tokyo).toMatchObject({
+      prefix: 'tz/2025-11-18_2025-11-20_Asia-Tokyo/',
+      reportUri: 's3://store-test/tz/2025-11-18_2025-11-20_Asia-Tokyo/report.html',
+      inReportTimezone: false,
+      latestUpdated: false,
+      deleted: [],
+      warnings: [],
+    });
+    expect(tokyo.keys).not.toContain('tz/latest.json');
+    expect(await text(s3, 'tz/2025-11-18_2025-11-20_Asia-Tokyo/report.html')).toBe('<p>Tokyo</p>');
+    // The UTC report of the same dates is intact, and latest.json still points at it, byte for byte.
+    expect(await text(s3, 'tz/2025-11-18_2025-11-20/report.html')).toBe('<!DOCTYPE html><p>é</p>');
+    expect((await listObjects(s3.client, B, 'tz/2025-11-18_2025-11-20/')).map((o) => o.key)).toEqual(utcFolderBefore);
+    expect(await text(s3, 'tz/latest.json')).toBe(latestBefore);
+
+    // A re-run of the UTC report does not delete the Tokyo folder (it lists only its own folder).
+    await storeReport({ s3: s3.client, bucket: B, reportPrefix: prefix, window: { ...w, timezone: 'UTC' }, reportTimezone: 'UTC', files: files() });
+    expect((await listObjects(s3.client, B, 'tz/2025-11-18_2025-11-20_Asia-Tokyo/')).length).toBe(files().length);
+
+    // The same zone under another name is the same report.
+    const etc = await storeReport({ s3: s3.client, bucket: B, reportPrefix: prefix, window: { ...w, timezone: 'Etc/UTC' }, reportTimezone: 'UTC', files: files() });
+    expect(etc).toMatchObject({ prefix: 'tz/2025-11-18_2025-11-20/', inReportTimezone: true, latestUpdated: true });
+  });
+
   it('a corrupt latest.json is replaced', async () => {
     const prefix = 'corrupt/';
     await s3.client.send(new (await import('@aws-sdk/client-s3')).PutObjectCommand({ Bucket: B, Key: `${prefix}latest.json`, Body: 'not json' }));
@@ -192,9 +226,15 @@ describe('small helpers', () => {
     expect(normalisePrefix('')).toBe('');
     expect(normalisePrefix('reports')).toBe('reports/');
     expect(normalisePrefix('/a/b/')).toBe('a/b/');
+    expect(reportLocation('bkt', 'r/', { from: '2025-11-17', to: '2025-11-30', timezone: 'America/Argentina/Buenos_Aires' }, 'Europe/Paris').prefix).toBe(
+      'r/2025-11-17_2025-11-30_America-Argentina-Buenos_Aires/',
+    );
+    expect(reportLocation('bkt', 'r/', { from: '2025-11-17', to: '2025-11-30', timezone: 'Etc/GMT+5' }, 'UTC').prefix).toBe('r/2025-11-17_2025-11-30_Etc-GMT+5/');
+    expect(reportLocation('bkt', 'r/', { from: '2025-11-17', to: '2025-11-30', timezone: 'Europe/Paris' }, 'Europe/Paris').prefix).toBe('r/2025-11-17_2025-11-30/');
     expect(reportLocation('bkt', '', { from: '2025-11-17', to: '2025-11-30' })).toEqual({
       bucket: 'bkt',
       prefix: '2025-11-17_2025-11-30/',
+      inReportTimezone: true,
       reportKey: '2025-11-17_2025-11-30/report.html',
       latestKey: 'latest.json',
       folderUri: 's3://bkt/2025-11-17_2025-11-30/',

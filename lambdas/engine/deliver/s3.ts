@@ -1,7 +1,7 @@
 /**
  * Store the report folder in S3.
  *
- *   s3://<bucket>/<reportPrefix><from>_<to>/report.html        text/html; charset=utf-8
+ *   s3://<bucket>/<reportPrefix><from>_<to>[_<zone>]/report.html  text/html; charset=utf-8
  *                                          aggregates.json     application/json
  *                                          charts/<name>.svg   image/svg+xml
  *                                          charts/<name>.png   image/png
@@ -15,10 +15,17 @@
  * run's files. latest.json is written last, once the folder is complete, and never moves back
  * to an older window (a backfill of an old period leaves it pointing at the newest report).
  *
- * IAM: s3:PutObject + s3:GetObject on `<reportPrefix>*`, s3:ListBucket with `s3:prefix` like
- * `<reportPrefix>*`, s3:DeleteObject on `<reportPrefix>*`. Without ListBucket/DeleteObject the
- * report is still stored, but stale objects stay and `warnings` says so (also when a multi-delete
- * refuses single keys, which S3 reports inside an HTTP 200 answer).
+ * Time zone: a report's days are counted in a time zone, so the same dates in another zone are
+ * another report. The configured report zone (`reportTimezone`) keeps the plain
+ * `<from>_<to>/` folder; a report in any other zone gets the zone appended, `/` written as `-`
+ * (`2025-11-03_2025-11-16_Asia-Tokyo/`), and never moves latest.json, which follows the reports
+ * of the configured zone only. Zones with the same rules (`UTC`, `Etc/UTC`) count as the same.
+ *
+ * IAM (lib/report-function.ts): s3:PutObject + s3:DeleteObject on the report folders
+ * `<reportPrefix>????-??-??_????-??-??*` + `/*`, s3:PutObject + s3:GetObject on
+ * `<reportPrefix>latest.json`, s3:ListBucket with `s3:prefix` like the report folders. Without
+ * ListBucket/DeleteObject the report is still stored, but stale objects stay and `warnings` says
+ * so (also when a multi-delete refuses single keys, which S3 reports inside an HTTP 200 answer).
  */
 import {
   DeleteObjectsCommand,
@@ -36,8 +43,10 @@ export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 export interface ReportLocation {
   bucket: string;
-  /** Folder prefix, ends with `/`: `<reportPrefix><from>_<to>/`. */
+  /** Folder prefix, ends with `/`: `<reportPrefix><from>_<to>/` (`<from>_<to>_<zone>/` for another zone). */
   prefix: string;
+  /** True when the report is in the configured report time zone (only those move latest.json). */
+  inReportTimezone: boolean;
   reportKey: string;
   latestKey: string;
   /** s3://bucket/prefix */
@@ -53,7 +62,13 @@ export interface StoreReportOptions {
   bucket: string;
   /** e.g. `reports/` (a trailing `/` is added when missing; empty = bucket root). */
   reportPrefix: string;
-  window: { from: string; to: string };
+  /** The report's window; `timezone` is the zone its days are counted in (default: `reportTimezone`). */
+  window: { from: string; to: string; timezone?: string };
+  /**
+   * The configured report time zone (env REPORT_TIMEZONE). A window in another zone is stored in
+   * `<from>_<to>_<zone>/` and leaves latest.json alone. Default: the window's own zone.
+   */
+  reportTimezone?: string;
   files: ReportFile[];
   /** ISO instant for latest.json (default: now). */
   generatedAt?: string;
@@ -66,7 +81,7 @@ export interface StoredReport extends ReportLocation {
   keys: string[];
   /** Stale keys removed from the folder. */
   deleted: string[];
-  /** False when latest.json already pointed at a newer window and was left alone. */
+  /** False when latest.json was left alone: it points at a newer window, or this report is in another time zone. */
   latestUpdated: boolean;
   /** Steps skipped because S3 denied access (stale-object cleanup, reading latest.json); empty when all went through. */
   warnings: string[];
@@ -86,17 +101,25 @@ export function normalisePrefix(prefix: string): string {
   return p === '' || p.endsWith('/') ? p : `${p}/`;
 }
 
-export function reportLocation(bucket: string, reportPrefix: string, window: { from: string; to: string }): ReportLocation {
+export function reportLocation(
+  bucket: string,
+  reportPrefix: string,
+  window: { from: string; to: string; timezone?: string },
+  reportTimezone?: string,
+): ReportLocation {
   for (const d of [window.from, window.to]) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new Error(`report window day must be YYYY-MM-DD, got ${JSON.stringify(d)}`);
   }
   const base = normalisePrefix(reportPrefix);
-  const prefix = `${base}${window.from}_${window.to}/`;
+  const zone = window.timezone ?? reportTimezone;
+  const inReportTimezone = zone === undefined || reportTimezone === undefined || sameTimezone(zone, reportTimezone);
+  const prefix = `${base}${window.from}_${window.to}${inReportTimezone ? '' : `_${timezoneKeyPart(zone!)}`}/`;
   const reportKey = `${prefix}report.html`;
   const latestKey = `${base}${LATEST_KEY_NAME}`;
   return {
     bucket,
     prefix,
+    inReportTimezone,
     reportKey,
     latestKey,
     folderUri: `s3://${bucket}/${prefix}`,
@@ -105,10 +128,31 @@ export function reportLocation(bucket: string, reportPrefix: string, window: { f
   };
 }
 
+/** An IANA zone name as one key segment: `Asia/Tokyo` -> `Asia-Tokyo`, `Etc/GMT+5` -> `Etc-GMT+5`. */
+export function timezoneKeyPart(zone: string): string {
+  const part = zone.replace(/\//g, '-');
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*$/.test(part)) throw new Error(`time zone ${JSON.stringify(zone)} cannot be part of a report key`);
+  return part;
+}
+
+/** Same zone rules: equal names, or names this runtime resolves to the same zone (`UTC`, `Etc/UTC`, `utc`). */
+export function sameTimezone(a: string, b: string): boolean {
+  if (a === b) return true;
+  const resolve = (z: string): string | null => {
+    try {
+      return new Intl.DateTimeFormat('en-US', { timeZone: z }).resolvedOptions().timeZone;
+    } catch {
+      return null;
+    }
+  };
+  const ra = resolve(a);
+  return ra !== null && ra === resolve(b);
+}
+
 /** Write the report folder, delete stale objects in it, then update latest.json. */
 export async function storeReport(options: StoreReportOptions): Promise<StoredReport> {
   const { s3, bucket, files } = options;
-  const loc = reportLocation(bucket, options.reportPrefix, options.window);
+  const loc = reportLocation(bucket, options.reportPrefix, options.window, options.reportTimezone);
   const generatedAt = options.generatedAt ?? new Date().toISOString();
 
   const byKey = new Map<string, ReportFile>();
@@ -156,6 +200,9 @@ export async function storeReport(options: StoreReportOptions): Promise<StoredRe
     warnings.push(`stale objects under ${loc.folderUri} were not removed: ${(e as Error).message}`);
     stale = [];
   }
+
+  // latest.json follows the reports of the configured time zone only.
+  if (!loc.inReportTimezone) return { ...loc, keys, deleted: stale, latestUpdated: false, warnings };
 
   const pointer: LatestPointer = { from: options.window.from, to: options.window.to, prefix: loc.prefix, reportUrl: loc.reportUri, generatedAt };
   let current: LatestPointer | null = null;
