@@ -91,6 +91,37 @@ test('many files in dt= partitions: out-of-window partitions are not opened, str
   });
 });
 
+test('files inside hidden or temporary folders (_temporary/, .staging/) are ignored and named, not counted twice', async () => {
+  // the same row three times: the committed file, a Spark task's in-flight copy, an upload in progress
+  const row = okRow('2025-03-10T01:00:00Z');
+  await writeParquet(logs('dt=2025-03-10', 'part-0.parquet'), [row], { columns: LOG_SCHEMA });
+  await writeParquet(logs('_temporary', '0', 'dt=2025-03-10', 'part-0.parquet'), [row], { columns: LOG_SCHEMA });
+  await writeParquet(logs('.staging', 'part-0.parquet'), [row], { columns: LOG_SCHEMA });
+  const { model } = await runReport({ source: dir, window: { from: '2025-03-10', to: '2025-03-10' }, renderCharts: false });
+  // one row counted (not 3), and 1 row read in all
+  expect(model.totals.queries).toBe(1);
+  expect(model.dataQuality.rowsRead).toBe(1);
+  expect(model.dataQuality.files).toEqual([
+    { path: 'logs/.staging/part-0.parquet', rows: null, status: 'ignored', reason: 'inside the hidden or temporary folder logs/.staging/ (a folder name starting with . or _)' },
+    { path: 'logs/_temporary/0/dt=2025-03-10/part-0.parquet', rows: null, status: 'ignored', reason: 'inside the hidden or temporary folder logs/_temporary/ (a folder name starting with . or _)' },
+    { path: 'logs/dt=2025-03-10/part-0.parquet', rows: 1, status: 'read' },
+  ]);
+});
+
+test('a partition folder that is not a calendar date (dt=2099-13-45) prunes nothing: its file is read', async () => {
+  await writeParquet(logs('dt=2025-03-10', 'a.parquet'), [okRow('2025-03-10T01:00:00Z')], { columns: LOG_SCHEMA });
+  await writeParquet(logs('dt=2099-13-45', 'b.parquet'), [okRow('2025-03-10T02:00:00Z')], { columns: LOG_SCHEMA });
+  await writeParquet(logs('year=2099', 'month=02', 'day=30', 'c.parquet'), [okRow('2025-03-10T03:00:00Z')], { columns: LOG_SCHEMA });
+  const { model } = await runReport({ source: dir, window: { from: '2025-03-10', to: '2025-03-10' }, renderCharts: false });
+  // all three rows are on 2025-03-10; the two impossible partition dates must not prune their files
+  expect(model.totals.queries).toBe(3);
+  expect(model.dataQuality.files.map((f) => [f.path, f.status])).toEqual([
+    ['logs/dt=2025-03-10/a.parquet', 'read'],
+    ['logs/dt=2099-13-45/b.parquet', 'read'],
+    ['logs/year=2099/month=02/day=30/c.parquet', 'read'],
+  ]);
+});
+
 test('symbolic links under logs/ are followed (files and folders); a broken one is named; a cycle does not loop', async () => {
   const elsewhere = join(dir, 'elsewhere');
   await writeParquet(join(elsewhere, 'linked-file.parquet'), [okRow('2025-04-01T10:00:00Z')], { columns: LOG_SCHEMA });

@@ -152,6 +152,23 @@ describe('partitions and file names', () => {
     expect(classifyFile('logs/.part-0.parquet.crc').kind).toBe('ignored');
     expect(classifyFile('logs/schema.json').kind).toBe('ignored');
   });
+  test('files in hidden or temporary folders are ignored, naming the folder; partition folders are not hidden', () => {
+    expect(classifyFile('logs/_temporary/0/part-0.parquet')).toEqual({
+      kind: 'ignored', reason: 'inside the hidden or temporary folder logs/_temporary/ (a folder name starting with . or _)',
+    });
+    expect(classifyFile('logs/dt=2025-01-01/.staging/x/part-0.parquet')).toEqual({
+      kind: 'ignored', reason: 'inside the hidden or temporary folder logs/dt=2025-01-01/.staging/ (a folder name starting with . or _)',
+    });
+    expect(classifyFile('logs/dt=2025-01-01/hour=03/part-0.parquet')).toEqual({ kind: 'parquet' });
+    expect(classifyFile('logs/year=2025/month=1/day=2/part-0.parquet')).toEqual({ kind: 'parquet' });
+  });
+  test('a partition segment that is not a calendar date is no partition date, and prunes nothing', () => {
+    expect(partitionDate('logs/dt=2099-13-45/a.parquet')).toBeNull();
+    expect(partitionDate('logs/dt=2025-02-29/a.parquet')).toBeNull(); // 2025 is not a leap year
+    expect(partitionDate('logs/dt=2024-02-29/a.parquet')).toBe('2024-02-29');
+    expect(partitionDate('logs/year=2025/month=13/day=1/a.parquet')).toBeNull();
+    expect(partitionPruneReason('logs/dt=2099-13-45/a.parquet', '2025-03-05', '2025-03-10')).toBeNull();
+  });
   test('partition dates and pruning with a one-day margin', () => {
     expect(partitionDate('logs/dt=2025-03-04/a.parquet')).toBe('2025-03-04');
     expect(partitionDate('logs/year=2025/month=3/day=4/a.parquet')).toBe('2025-03-04');
