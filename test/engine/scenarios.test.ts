@@ -67,6 +67,22 @@ test('every timestamp form lands on the right day; bad ones are skipped with a r
   expect(model.recentQueries[0].timestamp).toBe('2025-03-12T10:00:00.000Z');
 });
 
+test('first-century timestamps land on their own days (not 1900..1999)', async () => {
+  await writeParquet(logs('q.parquet'), [
+    okRow('0001-01-01T00:00:00Z'),
+    okRow('0099-06-01T23:59:59Z'),
+    okRow('1999-06-01T12:00:00Z'), // what Date.UTC made of 0099-06-01: outside the window below
+  ], { columns: LOG_SCHEMA });
+  const { model } = await runReport({ source: dir, window: { from: '0099-06-01', to: '0099-06-01' }, renderCharts: false });
+  expect(model.byDay.map((d) => [d.date, d.queries])).toEqual([['0099-06-01', 1]]);
+  expect(model.recentQueries.map((r) => r.timestamp)).toEqual(['0099-06-01T23:59:59.000Z']);
+  // the previous period is 0099-05-31; 0001-01-01 and 1999 are outside both
+  expect(model.previousPeriod.window).toMatchObject({ from: '0099-05-31', to: '0099-05-31' });
+  expect(model.dataQuality).toMatchObject({ rowsRead: 3, rowsUsed: 1, rowsOutsideWindow: 2, rowsSkipped: 0 });
+  const first = await runReport({ source: dir, window: { from: '0001-01-01', to: '0001-01-01' }, renderCharts: false });
+  expect(first.model.byDay.map((d) => [d.date, d.queries])).toEqual([['0001-01-01', 1]]);
+});
+
 test('many files in dt= partitions: out-of-window partitions are not opened, stray files are listed', async () => {
   await writeParquet(logs('dt=2025-04-01', 'part-0.snappy.parquet'), [okRow('2025-04-01T10:00:00Z'), okRow('2025-04-01T11:00:00Z')], { columns: LOG_SCHEMA, codec: 'snappy' });
   await writeParquet(logs('dt=2025-04-02', 'part-0.zstd.parquet'), [okRow('2025-04-02T10:00:00Z')], { columns: LOG_SCHEMA, codec: 'zstd' });

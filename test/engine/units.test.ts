@@ -1,9 +1,10 @@
 /** Small pure pieces of the engine, checked against values worked out by hand. */
-import { DayClock, addDays, isIsoDate, startOfLocalDay } from '../../lambdas/engine/aggregate/calendar.js';
+import { DayClock, addDays, dateOfDayNumber, dayNumber, daysBetweenInclusive, isIsoDate, localDate, startOfLocalDay } from '../../lambdas/engine/aggregate/calendar.js';
 import { Float64Column, concatColumns, percentileSorted, percentiles } from '../../lambdas/engine/aggregate/percentiles.js';
 import { parseIsoTimestamp, toInstant } from '../../lambdas/engine/normalise/timestamps.js';
 import { displayName } from '../../lambdas/engine/pricing/display-name.js';
 import { PriceBook, loadPriceOverrides } from '../../lambdas/engine/pricing/pricing.js';
+import { formatDate } from '../../lambdas/engine/render/format.js';
 import { classifyFile, partitionDate, partitionPruneReason } from '../../lambdas/engine/source/partitions.js';
 
 describe('timestamps', () => {
@@ -60,6 +61,35 @@ describe('calendar', () => {
   });
   test('unknown time zones are refused', () => {
     expect(() => new DayClock('Moon/Base')).toThrow('unknown time zone "Moon/Base"');
+  });
+});
+
+describe('first-century dates (Date.UTC would read the years 0..99 as 1900..1999)', () => {
+  // 0001-01-01 is 719,162 days before 1970-01-01 (1969 years × 365 + 477 leap days: 492 − 19 + 4).
+  const DAY1 = -719_162;
+  // 0099-06-01: 98 years after 0001-01-01 hold 24 leap days (4, 8, …, 96), so 98 × 365 + 24 = 35,794
+  // days to 0099-01-01, then January..May of 99 (31 + 28 + 31 + 30 + 31 = 151): day 35,945 from DAY1.
+  const DAY99 = DAY1 + 35_945; // = −683,217
+  test('timestamps', () => {
+    expect(parseIsoTimestamp('0001-01-01T00:00:00Z')).toBe(DAY1 * 86_400_000);
+    expect(parseIsoTimestamp('0099-06-01T00:00:00Z')).toBe(DAY99 * 86_400_000);
+    expect(parseIsoTimestamp('0099-06-01T10:30:00+01:00')).toBe(DAY99 * 86_400_000 + 9.5 * 3_600_000);
+    expect(parseIsoTimestamp('0000-02-29T00:00:00Z')).not.toBeNaN(); // the year 0 (1 BC) is a leap year
+  });
+  test('calendar helpers', () => {
+    expect(dayNumber('0001-01-01')).toBe(DAY1);
+    expect(dayNumber('0099-06-01')).toBe(DAY99);
+    expect(dateOfDayNumber(DAY99)).toBe('0099-06-01');
+    expect(addDays('0099-12-31', 1)).toBe('0100-01-01');
+    expect(addDays('0001-01-01', -1)).toBe('0000-12-31');
+    expect(daysBetweenInclusive('0099-06-01', '0099-06-30')).toBe(30);
+    expect(isIsoDate('0099-02-29')).toBe(false); // 99 is no leap year
+    expect(isIsoDate('0096-02-29')).toBe(true);
+    expect(localDate(DAY1 * 86_400_000, 'UTC')).toBe('0001-01-01');
+    expect(localDate(DAY99 * 86_400_000 + 12 * 3_600_000, 'Asia/Tokyo')).toBe('0099-06-01');
+    expect(localDate(DAY1 * 86_400_000 - 1, 'UTC')).toBe('0000-12-31'); // 1 BC, not "1"
+    expect(new DayClock('UTC').dayOf(DAY99 * 86_400_000 + 1)).toBe(DAY99);
+    expect(formatDate('0099-06-01')).toBe('Jun 1, 0099');
   });
 });
 

@@ -19,7 +19,7 @@ import {
 import { displayName } from '../pricing/display-name.js';
 import { toIsoUtc } from '../normalise/timestamps.js';
 import { type PeriodTotals, ReportAccumulator } from './accumulator.js';
-import { dateOfDayNumber } from './calendar.js';
+import { dateOfDayNumber, dayNumber } from './calendar.js';
 import { Float64Column, concatColumns, p50p95, percentiles } from './percentiles.js';
 
 const TOP_QUERIES = 20;
@@ -249,9 +249,7 @@ function nullIfNaN(v: number): number | null {
   return Number.isNaN(v) ? null : v;
 }
 
-function dayNum(date: string): number {
-  return Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
-}
+const dayNum = dayNumber;
 
 function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;

@@ -12,6 +12,8 @@
  * the row as skipped with a reason.
  */
 
+import { daysFromCivil, daysInMonth } from '../aggregate/calendar.js';
+
 const DIGIT_0 = 48;
 
 function digits(b: Uint8Array, at: number, n: number): number {
@@ -22,13 +24,6 @@ function digits(b: Uint8Array, at: number, n: number): number {
     v = v * 10 + d;
   }
   return v;
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
-  return DAYS_IN_MONTH[month - 1];
 }
 
 /**
@@ -88,7 +83,8 @@ export function parseIsoBytes(b: Uint8Array, start: number, end: number): number
       return NaN;
     }
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second) + fractionMs - offsetMinutes * 60_000;
+  // by arithmetic, not Date.UTC (which reads the years 0000..0099 as 1900..1999)
+  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + fractionMs - offsetMinutes * 60_000;
 }
 
 const scratch = new Uint8Array(40);

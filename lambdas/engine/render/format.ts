@@ -143,8 +143,12 @@ export function formatDate(value: string | Date | null | undefined, timeZone = '
   if (typeof value === 'string') {
     const day = DAY_RE.exec(value);
     if (day) {
-      const d = new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])));
-      return Number.isNaN(d.getTime()) ? value : dayFormat.format(d);
+      // setUTCFullYear, not Date.UTC (which reads the years 0000..0099 as 1900..1999)
+      const d = new Date(0);
+      d.setUTCFullYear(Number(day[1]), Number(day[2]) - 1, Number(day[3]));
+      if (Number.isNaN(d.getTime())) return value;
+      // a year before 1000 written with 4 digits (`Jun 1, 0099`), so that it cannot pass for 1999
+      return dayFormat.formatToParts(d).map((p) => (p.type === 'year' ? p.value.padStart(4, '0') : p.value)).join('');
     }
   }
   const d = typeof value === 'string' ? new Date(value) : value;
