@@ -181,7 +181,7 @@ export type FileStatus = 'read' | 'partial' | 'unreadable' | 'missing-timestamp'
 export interface FileLedgerEntry {
   /** Path relative to the log root (`logs/...`), for a folder and for s3:// alike. */
   path: string;
-  /** Rows in the file (from its footer), null when the file was not opened. */
+  /** Rows in the file (the sum of its row groups' row counts, from its footer), null when the file was not opened. */
   rows: number | null;
   status: FileStatus;
   /** Why it was not (fully) read; absent when status is `read`. */

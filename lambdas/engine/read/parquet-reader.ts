@@ -7,6 +7,7 @@
  */
 import { type AsyncBuffer, type FileMetaData, type RowGroup, type SchemaTree, parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import { type LogBatch, fillTotalTokens, normalise } from '../normalise/normalise.js';
+import { TIMESTAMP_NULL } from '../normalise/timestamps.js';
 import type { FileLedgerEntry, SkipCount } from '../report-model.js';
 import { type LogSource, type SourceFile, SourceReadError } from '../source/log-source.js';
 import { type ColumnKind, type DecodedColumn, UnsupportedColumn, decodeColumnChunk, fastKind } from './column-decoder.js';
@@ -30,6 +31,8 @@ export interface RawBatch {
 export interface TimestampStats {
   min: unknown;
   max: unknown;
+  /** Null timestamps in the row group (min/max say nothing about them); null when the footer does not say. */
+  nullCount: number | null;
 }
 
 export interface ReadOptions {
@@ -40,9 +43,12 @@ export interface ReadOptions {
 
 export interface FileReadResult {
   entry: FileLedgerEntry;
-  /** Rows in the file per its footer (0 when unreadable). */
+  /**
+   * Rows in the file: the sum of its row groups' row counts (0 when unreadable). When the footer's own
+   * total disagrees, the row groups are what is read: the entry is then `partial`, naming both numbers.
+   */
   rows: number;
-  /** Rows in row groups skipped by their timestamp statistics (outside the window). */
+  /** Rows with a timestamp in row groups skipped by their timestamp statistics (outside the window). */
   rowsPruned: number;
   skipped: SkipCount[];
   /** Null counts of the URI columns from the footer; null when the file lacks the statistic. */
@@ -81,7 +87,22 @@ function timestampStats(rg: RowGroup): TimestampStats | null {
   if (!s) return null;
   const min = s.min_value ?? s.min;
   const max = s.max_value ?? s.max;
-  return min === undefined || max === undefined ? null : { min, max };
+  const nullCount = s.null_count === undefined || s.null_count === null ? null : Number(s.null_count);
+  return min === undefined || max === undefined ? null : { min, max, nullCount };
+}
+
+/**
+ * Whether a row group can be skipped unread by its timestamp statistics, and how its rows are then
+ * counted: those with a timestamp are outside the window, the null ones (the statistics' null_count)
+ * are skipped as null timestamps, as they would be if read. Without a null_count (or with one that
+ * cannot be true) the group is read: its rows could not be told apart.
+ */
+export function pruneRowGroup(rg: RowGroup, skip: (stats: TimestampStats) => boolean): { outside: number; nulls: number } | null {
+  const rows = Number(rg.num_rows);
+  const stats = timestampStats(rg);
+  if (!stats || stats.nullCount === null || !Number.isInteger(stats.nullCount) || stats.nullCount < 0 || stats.nullCount > rows) return null;
+  if (!skip(stats)) return null;
+  return { outside: rows - stats.nullCount, nulls: stats.nullCount };
 }
 
 export async function readLogFile(source: LogSource, file: SourceFile, opts: ReadOptions): Promise<FileReadResult> {
@@ -115,7 +136,11 @@ export async function readLogFile(source: LogSource, file: SourceFile, opts: Rea
     }
     return result;
   }
-  const rows = Number(metadata.num_rows);
+  // The rows are in the row groups: when the footer's total says otherwise, count what is there and say so.
+  const footerRows = Number(metadata.num_rows);
+  const rows = metadata.row_groups.reduce((n, rg) => n + Number(rg.num_rows), 0);
+  const rowCountProblem = rows === footerRows ? null
+    : `the footer says ${footerRows.toLocaleString('en-US')} rows but its row groups hold ${rows.toLocaleString('en-US')}; the ${rows.toLocaleString('en-US')} are counted`;
   result.rows = rows;
   result.entry.rows = rows;
   result.nullContextFile = nullCount(metadata, 'context_file');
@@ -123,7 +148,8 @@ export async function readLogFile(source: LogSource, file: SourceFile, opts: Rea
 
   const present = new Set(parquetSchema(metadata).children.map((c) => c.element.name));
   if (!present.has('timestamp')) {
-    result.entry = { path: file.path, rows, status: 'missing-timestamp', reason: 'file has no timestamp column' };
+    const reason = rowCountProblem ? `file has no timestamp column; ${rowCountProblem}` : 'file has no timestamp column';
+    result.entry = { path: file.path, rows, status: 'missing-timestamp', reason };
     if (rows > 0) result.skipped.push({ reason: 'file has no timestamp column', count: rows });
     return result;
   }
@@ -134,19 +160,22 @@ export async function readLogFile(source: LogSource, file: SourceFile, opts: Rea
   // Row groups to read, and their byte ranges; the next group's bytes are fetched while one is decoded.
   const groups: { index: number; start: number; rows: number }[] = [];
   let groupStart = 0;
+  let prunedNulls = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
     const rg = metadata.row_groups[g];
     const groupRows = Number(rg.num_rows);
     const start = groupStart;
     groupStart += groupRows;
     if (groupRows === 0) continue;
-    const stats = opts.skipRowGroup ? timestampStats(rg) : null;
-    if (stats && opts.skipRowGroup!(stats)) {
-      result.rowsPruned += groupRows;
+    const pruned = opts.skipRowGroup ? pruneRowGroup(rg, opts.skipRowGroup) : null;
+    if (pruned) {
+      result.rowsPruned += pruned.outside;
+      prunedNulls += pruned.nulls;
       continue;
     }
     groups.push({ index: g, start, rows: groupRows });
   }
+  if (prunedNulls > 0) result.skipped.push({ reason: TIMESTAMP_NULL, count: prunedNulls });
   const fetchGroup = (g: number) => fetchChunks(buffer, metadata.row_groups[groups[g].index], columns);
   let next = groups.length > 0 ? fetchGroup(0) : null;
   const failures: string[] = [];
@@ -174,12 +203,12 @@ export async function readLogFile(source: LogSource, file: SourceFile, opts: Rea
     }
   }
   result.fetchFailed = groups.length > 0 && fetchFailures === groups.length;
-  if (failures.length > 0) {
+  if (failures.length > 0 || rowCountProblem) {
     result.entry = {
       path: file.path,
       rows,
-      status: failures.length === groups.length ? 'unreadable' : 'partial',
-      reason: failures.join('; '),
+      status: failures.length > 0 && failures.length === groups.length ? 'unreadable' : 'partial',
+      reason: [...(rowCountProblem ? [rowCountProblem] : []), ...failures].join('; '),
     };
   }
   return result;
