@@ -5,7 +5,7 @@
  * The topic's key is a customer-managed key: CloudWatch alarms cannot publish to a topic encrypted
  * with the AWS-managed `alias/aws/sns` key (its key policy cannot grant cloudwatch.amazonaws.com).
  */
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -37,13 +37,15 @@ export class Alarms extends Construct {
       description: 'llm-log-analytics: encrypts the alarm topic',
       enableKeyRotation: true,
     });
-    // CloudWatch alarms publish to the encrypted topic as cloudwatch.amazonaws.com.
+    // CloudWatch alarms publish to the encrypted topic as cloudwatch.amazonaws.com; only on behalf
+    // of this account's alarms (confused-deputy guard).
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToUseTheKey',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
 
@@ -52,18 +54,6 @@ export class Alarms extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsOfThisAccount',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-        },
-      }),
-    );
     if (props.config.alarmEmail) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.config.alarmEmail));
     }
@@ -77,6 +67,20 @@ export class Alarms extends Construct {
       'ScheduleDeadLetters',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
       'EventBridge Scheduler could not invoke a target (see the DLQ messages).',
+    );
+
+    // Publishing is allowed to exactly these alarms (not any alarm of the account).
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowTheseCloudWatchAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnEquals: { 'aws:SourceArn': this.alarms.map((a) => a.alarmArn) },
+        },
+      }),
     );
   }
 

@@ -20,6 +20,8 @@
  * | `notebookJob`        | `true`                           | Also deploy the notebook and schedule the SageMaker notebook job; `false` disables it. |
  * | `alarmEmail`         | `''`                             | Optional email subscribed to the alarm topic. |
  * | `priceOverrides`     | `''`                             | Optional price overrides (JSON object) passed to the report as `PRICE_OVERRIDES_JSON`. |
+ * | `reportLinkSigner`   | `user`                           | Who signs the email's link to report.html. `user`: a dedicated IAM user whose access key (in Secrets Manager) may only read report pages, so the link lasts 7 days. `role`: the Lambda's role (no IAM user; the link ends with the role's session, hours). |
+ * | `reportLinkSignerKeySerial` | `1`                       | Serial of the signer's access key: raise it and redeploy to rotate the key (links signed with the old key stop working). |
  */
 import type { Construct } from 'constructs';
 
@@ -39,6 +41,8 @@ export const CONTEXT_DEFAULTS = {
   notebookJob: true,
   alarmEmail: '',
   priceOverrides: '',
+  reportLinkSigner: 'user',
+  reportLinkSignerKeySerial: 1,
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
@@ -46,6 +50,9 @@ export const CONTEXT_KEYS = Object.keys(CONTEXT_DEFAULTS) as ContextKey[];
 
 /** Sub-folders of the log root that hold the app's Parquet logs. */
 export const LOG_DATA_FOLDERS = ['logs', 'contexts', 'responses'] as const;
+
+/** Who signs the pre-signed link to report.html in the email. */
+export type ReportLinkSigner = 'user' | 'role';
 
 export type KmsConfig =
   | { readonly mode: 'none' }
@@ -72,6 +79,12 @@ export interface AppConfig {
   readonly alarmEmail?: string;
   /** Compact JSON of the price overrides object, or undefined. */
   readonly priceOverridesJson?: string;
+  readonly reportLinkSigner: {
+    /** `user`: a dedicated IAM user's static key signs (7-day links); `role`: the Lambda role's session. */
+    readonly mode: ReportLinkSigner;
+    /** Serial of the user's access key (a new value replaces the key). */
+    readonly keySerial: number;
+  };
 }
 
 /** Thrown for invalid context; the message lists every problem, one per line. */
@@ -242,6 +255,16 @@ export function parseConfig(raw: Partial<Record<ContextKey, unknown>>): AppConfi
     problems.push(`priceOverrides: ${priceOverridesJson.length} characters of JSON; at most ${MAX_PRICE_OVERRIDES_CHARS} fit in the Lambda environment`);
   }
 
+  const signerRaw = str('reportLinkSigner');
+  let signerMode: ReportLinkSigner = 'user';
+  if (signerRaw === 'user' || signerRaw === 'role') signerMode = signerRaw;
+  else problems.push(`reportLinkSigner: expected "user" (a dedicated IAM user signs 7-day links) or "role" (the Lambda role signs; links end with its session), got ${show(signerRaw)}`);
+  const serialRaw = get('reportLinkSignerKeySerial');
+  const keySerial = typeof serialRaw === 'string' && /^\d+$/.test(serialRaw.trim()) ? Number(serialRaw.trim()) : serialRaw;
+  if (typeof keySerial !== 'number' || !Number.isSafeInteger(keySerial) || keySerial < 1) {
+    problems.push(`reportLinkSignerKeySerial: expected a whole number from 1 (raise it to rotate the signer's access key), got ${show(serialRaw)}`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -257,6 +280,7 @@ export function parseConfig(raw: Partial<Record<ContextKey, unknown>>): AppConfi
     notebookJob,
     alarmEmail: alarmEmail === '' ? undefined : alarmEmail,
     priceOverridesJson,
+    reportLinkSigner: { mode: signerMode, keySerial: keySerial as number },
   };
 }
 

@@ -2,9 +2,13 @@
  * The report Lambda: parse the event → runReport → store in S3 → email → summary.
  *
  * Environment (docs/TEAM-CONTRACTS.md): LOG_BUCKET, LOG_PREFIX, REPORT_PREFIX, REPORT_TIMEZONE,
- * REPORT_DAYS, SENDER, RECIPIENTS, PRICE_OVERRIDES_JSON, POWERTOOLS_SERVICE_NAME,
- * POWERTOOLS_METRICS_NAMESPACE. For a local S3 (tests): AWS_ENDPOINT_URL_S3 (read by the SDK
- * itself) or S3_ENDPOINT, and S3_FORCE_PATH_STYLE=true.
+ * REPORT_DAYS, SENDER, RECIPIENTS, PRICE_OVERRIDES_JSON, LINK_SIGNER_SECRET_ARN,
+ * LINK_SIGNER_KEY_SERIAL, POWERTOOLS_SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE. For a local S3
+ * (tests): AWS_ENDPOINT_URL_S3 (read by the SDK itself) or S3_ENDPOINT, and S3_FORCE_PATH_STYLE=true.
+ *
+ * The link to report.html in the email is signed with the key in LINK_SIGNER_SECRET_ARN when set
+ * (an IAM user's long-term key: the link lasts 7 days), else with the function's own credentials
+ * (the link ends with the role's session; the email gives that expiry). See link-signer.ts.
  *
  * Order matters: the report is stored FIRST, then emailed. If the email cannot be built or sent,
  * the stored report stays and the invocation fails with an error naming where it is.
@@ -12,6 +16,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { buildEmail, sendEmail } from '../engine/deliver/email.js';
@@ -20,6 +25,7 @@ import { loadPriceOverrides, type PriceOverrides } from '../engine/pricing/prici
 import type { Window } from '../engine/report-model.js';
 import { runReport } from '../engine/run-report.js';
 import { parseReportEvent } from './event.js';
+import { SignerKeyCache, type StaticCredentials } from './link-signer.js';
 
 export interface ReportSummary {
   window: Window;
@@ -44,6 +50,10 @@ type LogLike = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'> & { addContext?
 export interface HandlerDeps {
   s3?: S3Client;
   ses?: SESv2Client;
+  /** Reads the link signer's key (LINK_SIGNER_SECRET_ARN). */
+  secretsManager?: SecretsManagerClient;
+  /** The S3 client that signs the link with the signer's key (default: s3ClientFromEnv with those credentials). */
+  signerS3?: (credentials: StaticCredentials) => S3Client;
   /** "Now" for `{ days }` events and the report's generatedAt (tests). */
   now?: Date | (() => Date);
   /** Environment to read (default process.env, read on every invocation). */
@@ -82,6 +92,9 @@ interface Config {
   reportTimezone: string;
   sender: string | null;
   priceOverrides: PriceOverrides | null;
+  /** Secrets Manager secret holding the link signer's key; null = the function's own credentials sign. */
+  linkSignerSecretArn: string | null;
+  linkSignerKeySerial: string;
 }
 
 function readConfig(env: Record<string, string | undefined>): Config {
@@ -105,16 +118,22 @@ function readConfig(env: Record<string, string | undefined>): Config {
     reportTimezone: env.REPORT_TIMEZONE?.trim() || 'UTC',
     sender: env.SENDER?.trim() || null,
     priceOverrides,
+    linkSignerSecretArn: env.LINK_SIGNER_SECRET_ARN?.trim() || null,
+    linkSignerKeySerial: env.LINK_SIGNER_KEY_SERIAL?.trim() ?? '',
   };
 }
 
-/** An S3 client from the environment: S3_ENDPOINT / AWS_ENDPOINT_URL_S3, S3_FORCE_PATH_STYLE. */
-export function s3ClientFromEnv(env: Record<string, string | undefined> = process.env): S3Client {
+/**
+ * An S3 client from the environment: S3_ENDPOINT / AWS_ENDPOINT_URL_S3, S3_FORCE_PATH_STYLE;
+ * with `credentials`, those instead of the default chain (the link signer's key).
+ */
+export function s3ClientFromEnv(env: Record<string, string | undefined> = process.env, credentials?: StaticCredentials): S3Client {
   const endpoint = env.S3_ENDPOINT?.trim();
   return new S3Client({
     // AWS_ENDPOINT_URL_S3 is read by the SDK itself (service-specific endpoint configuration).
     ...(endpoint ? { endpoint } : {}),
     forcePathStyle: /^(1|true|yes)$/i.test(env.S3_FORCE_PATH_STYLE ?? ''),
+    ...(credentials ? { credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey } } : {}),
   });
 }
 
@@ -128,6 +147,9 @@ export function createHandler(deps: HandlerDeps = {}) {
     });
   let s3 = deps.s3;
   let ses = deps.ses;
+  let secretsManager = deps.secretsManager;
+  // Per container: the signer key is read from Secrets Manager once (per secret and key serial).
+  const signerKeys = new SignerKeyCache();
   const nowOf = (): Date => (typeof deps.now === 'function' ? deps.now() : (deps.now ?? new Date()));
 
   return async function reportHandler(event: unknown, context?: Context): Promise<ReportSummary> {
@@ -177,7 +199,13 @@ export function createHandler(deps: HandlerDeps = {}) {
       let emailMessageId: string | null = null;
       if (req.sendEmail) {
         try {
-          const link = await presignGetUrl(s3, config.bucket, stored.reportKey, { now: nowOf() });
+          let signer = s3;
+          if (config.linkSignerSecretArn) {
+            secretsManager ??= new SecretsManagerClient({});
+            const key = await signerKeys.get(secretsManager, config.linkSignerSecretArn, config.linkSignerKeySerial);
+            signer = deps.signerS3 ? deps.signerS3(key) : s3ClientFromEnv(env, key);
+          }
+          const link = await presignGetUrl(signer, config.bucket, stored.reportKey, { now: nowOf() });
           const email = await buildEmail(model, result.charts, {
             from: config.sender!,
             to: req.recipients,
@@ -188,7 +216,7 @@ export function createHandler(deps: HandlerDeps = {}) {
           });
           ses ??= new SESv2Client({});
           emailMessageId = await sendEmail(ses, email.raw);
-          logger.info('email sent', { messageId: emailMessageId, sizeBytes: email.sizeBytes, charts: email.charts, recipients: req.recipients.length, linkExpiresAt: link.expiresAt.toISOString(), linkLimitedByCredentials: link.limitedByCredentials, linkMayExpireEarlier: link.mayExpireEarlier });
+          logger.info('email sent', { messageId: emailMessageId, sizeBytes: email.sizeBytes, charts: email.charts, recipients: req.recipients.length, linkSigner: config.linkSignerSecretArn ? 'user' : 'role', linkExpiresAt: link.expiresAt.toISOString(), linkLimitedByCredentials: link.limitedByCredentials, linkMayExpireEarlier: link.mayExpireEarlier });
         } catch (e) {
           const err = new ReportEmailError(stored.reportUri, stored.latestUpdated ? stored.latestUri : null, e);
           logger.error(err.message, { error: e as Error });

@@ -10,31 +10,34 @@ describe('alarms (default context)', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
     const key = template.toJSON().Resources[keyId];
     expect(key.Properties.EnableKeyRotation).toBe(true);
-    expect(key.Properties.KeyPolicy.Statement).toContainEqual({
+    expect(readable(key.Properties.KeyPolicy.Statement)).toContainEqual({
       Sid: 'AllowCloudWatchAlarmsToUseTheKey',
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceAccount': '${AWS::AccountId}' } },
     });
   });
 
-  test('the topic is TLS-only and accepts alarms of this account only', () => {
+  test('the topic is TLS-only and accepts exactly the stack\'s three alarms', () => {
     const policy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0]!;
     expect(policy.Properties.Topics).toEqual([{ Ref: topicId }]);
     const statements = readable(policy.Properties.PolicyDocument.Statement) as any[];
+    const alarmArns = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) => `\${${id}.Arn}`);
+    expect(alarmArns).toHaveLength(3);
     expect(statements).toContainEqual(
       expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     );
     expect(statements).toContainEqual({
-      Sid: 'AllowCloudWatchAlarmsOfThisAccount',
+      Sid: 'AllowTheseCloudWatchAlarms',
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: 'sns:Publish',
       Resource: `\${${topicId}}`,
       Condition: {
         StringEquals: { 'aws:SourceAccount': '${AWS::AccountId}' },
-        ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*' },
+        ArnEquals: { 'aws:SourceArn': alarmArns },
       },
     });
   });

@@ -49,6 +49,7 @@ describe('cdk.json', () => {
       notebookJob: true,
       alarmEmail: undefined,
       priceOverridesJson: undefined,
+      reportLinkSigner: { mode: 'user', keySerial: 1 },
     });
   });
 });
@@ -90,6 +91,11 @@ describe('parseConfig', () => {
     expect(parseConfig({ priceOverrides: { m: { input: 1 } } }).priceOverridesJson).toBe('{"m":{"input":1}}');
   });
 
+  test('reportLinkSigner: user or role; the key serial from -c strings too', () => {
+    expect(parseConfig({ reportLinkSigner: 'role' }).reportLinkSigner).toEqual({ mode: 'role', keySerial: 1 });
+    expect(parseConfig({ reportLinkSignerKeySerial: '3' }).reportLinkSigner).toEqual({ mode: 'user', keySerial: 3 });
+  });
+
   test('an empty log prefix means the bucket root', () => {
     expect(parseConfig({ logPrefix: '' }).logPrefix).toBe('');
   });
@@ -123,6 +129,9 @@ describe('parseConfig', () => {
     ['notebookJob not boolean', { notebookJob: 'yes' }, /^notebookJob: expected true or false, got "yes"$/],
     ['price overrides not JSON', { priceOverrides: '{m:1}' }, /^priceOverrides: expected a JSON object/],
     ['price overrides an array', { priceOverrides: '[1]' }, /^priceOverrides: expected a JSON object/],
+    ['unknown link signer', { reportLinkSigner: 'lambda' }, /^reportLinkSigner: expected "user" .* or "role" .*, got "lambda"$/],
+    ['key serial zero', { reportLinkSignerKeySerial: 0 }, /^reportLinkSignerKeySerial: expected a whole number from 1 .*, got 0$/],
+    ['key serial text', { reportLinkSignerKeySerial: 'two' }, /^reportLinkSignerKeySerial: expected a whole number from 1 .*, got "two"$/],
   ])('%s fails with a clear message', (_name, raw, message) => {
     const problems = problemsOf(raw);
     expect(problems).toEqual([expect.stringMatching(message)]);

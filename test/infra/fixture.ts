@@ -107,7 +107,7 @@ export function roleStatements(template: Template, role: IConstruct): Statement[
   const policies = template.findResources('AWS::IAM::Policy');
   const statements: Statement[] = [];
   for (const policy of Object.values(policies)) {
-    const roles = (policy.Properties.Roles as unknown[]).map((r) => readable(r));
+    const roles = ((policy.Properties.Roles ?? []) as unknown[]).map((r) => readable(r));
     if (!roles.includes(`\${${roleId}}`)) continue;
     statements.push(...(readable(policy.Properties.PolicyDocument.Statement) as Statement[]));
   }

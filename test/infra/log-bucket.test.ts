@@ -172,7 +172,7 @@ describe('imported log bucket (-c logBucketName=existing)', () => {
   test('scopes the report role to the existing bucket and prefixes', () => {
     const statements = roleStatements(template, stack.report.role);
     expect(statements.find((s) => s.Sid === 'ReadLogData')!.Resource).toContain('arn:aws:s3:::existing/DATA_MERGE_ASSETS/LOGS/FINRAG/logs/*');
-    expect(statements.find((s) => s.Sid === 'WriteReports')!.Resource).toBe('arn:aws:s3:::existing/reports/*');
+    expect(statements.find((s) => s.Sid === 'WriteReports')!.Resource).toBe('arn:aws:s3:::existing/reports/????-??-??_????-??-??*/*');
     expect(statements.find((s) => s.Sid === 'ListLogData')!.Resource).toBe('arn:aws:s3:::existing');
   });
 

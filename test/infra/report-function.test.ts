@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { build, logicalId, roleStatements, type Statement } from './fixture.js';
+import { build, logicalId, readable, roleStatements, type Statement } from './fixture.js';
 
 const PREFIX = 'DATA_MERGE_ASSETS/LOGS/FINRAG/';
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -21,13 +21,24 @@ function expectedStatements(bucketArn: string, logGroupArn: string, reportPrefix
       Resource: bucketArn,
       Condition: { StringLike: { 's3:prefix': [`${PREFIX}logs/`, `${PREFIX}logs/*`] } },
     },
-    { Sid: 'WriteReports', Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: `${bucketArn}/${reportPrefix}*` },
+    {
+      Sid: 'WriteReports',
+      Effect: 'Allow',
+      Action: ['s3:DeleteObject', 's3:PutObject'],
+      Resource: `${bucketArn}/${reportPrefix}????-??-??_????-??-??*/*`,
+    },
+    {
+      Sid: 'WriteLatestPointer',
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: `${bucketArn}/${reportPrefix}latest.json`,
+    },
     {
       Sid: 'ListReports',
       Effect: 'Allow',
       Action: 's3:ListBucket',
       Resource: bucketArn,
-      Condition: { StringLike: { 's3:prefix': [`${reportPrefix}*`] } },
+      Condition: { StringLike: { 's3:prefix': [`${reportPrefix}????-??-??_????-??-??*`, `${reportPrefix}latest.json`] } },
     },
   ];
 }
@@ -99,6 +110,7 @@ const SES_AS_REPORTS_SENDER: Statement = {
     'arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/example.com',
     'arn:aws:ses:${AWS::Region}:${AWS::AccountId}:identity/reports@example.com',
   ],
+  Condition: { StringEquals: { 'ses:FromAddress': 'reports@example.com' } },
 };
 
 describe('report function with recipients (SES)', () => {
@@ -116,7 +128,71 @@ describe('report function with recipients (SES)', () => {
     expect(roleStatements(template, stack.report.role)).toEqual([
       ...expectedStatements(bucketArn, logGroupArn),
       SES_AS_REPORTS_SENDER,
+      {
+        Sid: 'ReadLinkSignerKey',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: `\${${logicalId(stack.report.linkSigner!.secret)}}`,
+      },
     ]);
+  });
+});
+
+describe('report link signer (sender set, reportLinkSigner: user by default)', () => {
+  const { stack, template } = build({ sender: 'reports@example.com' });
+  const signer = stack.report.linkSigner!;
+  const userId = logicalId(signer.user);
+  const secretId = logicalId(signer.secret);
+  const bucketArn = `\${${logicalId(stack.logBucket.bucket)}.Arn}`;
+
+  test('an IAM user that may only read report.html of the dated report folders', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      (readable(p.Properties.Users ?? []) as string[]).includes(`\${${userId}}`),
+    );
+    expect(policies.flatMap((p) => readable(p.Properties.PolicyDocument.Statement) as Statement[])).toEqual([
+      { Sid: 'ReadReportPages', Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn}/reports/????-??-??_????-??-??*/report.html` },
+    ]);
+    const user = template.toJSON().Resources[userId];
+    expect(user.Properties.Policies).toBeUndefined();
+    expect(user.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  test('its access key (serial 1) goes into the secret, never as plain text into the template', () => {
+    const keys = Object.entries(template.findResources('AWS::IAM::AccessKey'));
+    expect(keys).toHaveLength(1);
+    const [keyId, key] = keys[0]!;
+    expect(key.Properties).toEqual({ UserName: { Ref: userId }, Serial: 1 });
+    const secret = template.toJSON().Resources[secretId];
+    expect(secret.Properties.SecretString).toEqual({
+      'Fn::Join': ['', ['{"accessKeyId":"', { Ref: keyId }, '","secretAccessKey":"', { 'Fn::GetAtt': [keyId, 'SecretAccessKey'] }, '"}']],
+    });
+  });
+
+  test('the function gets the secret ARN and the key serial', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ LINK_SIGNER_SECRET_ARN: { Ref: secretId }, LINK_SIGNER_KEY_SERIAL: '1' }) },
+    });
+  });
+
+  test('a higher serial replaces the key', () => {
+    const { template: t2 } = build({ sender: 'reports@example.com', reportLinkSignerKeySerial: '2' });
+    t2.hasResourceProperties('AWS::IAM::AccessKey', { Serial: 2 });
+  });
+});
+
+describe('report link signed by the role (reportLinkSigner: role)', () => {
+  const { stack, template } = build({ sender: 'reports@example.com', reportLinkSigner: 'role' });
+
+  test('no IAM user, no secret; the role itself may read the report folders it signs links to', () => {
+    template.resourceCountIs('AWS::IAM::User', 0);
+    template.resourceCountIs('AWS::IAM::AccessKey', 0);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(stack.report.linkSigner).toBeUndefined();
+    const statements = roleStatements(template, stack.report.role);
+    expect(statements.find((s) => s.Sid === 'WriteReports')!.Action).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:PutObject']);
+    expect(statements.some((s) => s.Sid === 'ReadLinkSignerKey')).toBe(false);
+    const fn = template.toJSON().Resources[logicalId(stack.report.function)];
+    expect(fn.Properties.Environment.Variables.LINK_SIGNER_SECRET_ARN).toBeUndefined();
   });
 });
 
