@@ -8,12 +8,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli as run } from '../support/cli.js';
+import { skipNotice } from '../support/notice.js';
 import { duckdbQuery } from '../support/parquet.js';
 
 const ROOT = resolve(process.cwd(), '..', 'shared', 'fixtures', 'finsights', 'DATA_MERGE_ASSETS', 'LOGS', 'FINRAG');
 const present = existsSync(join(ROOT, 'logs'));
 if (!present) {
-  console.warn(`NOTICE: real-fixture suite skipped: ${ROOT} is absent (it exists in CI beside the checkout).`);
+  skipNotice(`real-fixture suite skipped: ${ROOT} is absent (it exists in CI beside the checkout).`);
 }
 
 (present ? describe : describe.skip)('the reference application\'s real logs', () => {

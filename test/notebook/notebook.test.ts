@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOG_SCHEMA } from '../support/log-rows.js';
+import { skipNotice } from '../support/notice.js';
 import { duckdbQuery, writeParquet } from '../support/parquet.js';
 import { findNotebookPython, NOTEBOOK_DEBIAN_PACKAGES, runNotebook } from '../support/python.js';
 
@@ -31,15 +32,15 @@ const ENGINE = join(ROOT, 'lambdas/engine/run-report.ts');
 
 const python = findNotebookPython();
 if (!python.ok) {
-  console.warn(
-    `[notebook test] SKIPPED: no python3 able to run the notebook (${python.reason}). ` +
+  skipNotice(
+    `notebook suite skipped: no python3 able to run the notebook (${python.reason}). ` +
       `Install the Debian packages: apt-get install ${NOTEBOOK_DEBIAN_PACKAGES} (as .ci/run does).`,
   );
 }
 const describeWithPython = python.ok ? describe : describe.skip;
 const engineReady = existsSync(ENGINE);
 if (python.ok && !engineReady) {
-  console.warn('[notebook test] engine comparisons SKIPPED: lambdas/engine/run-report.ts does not exist yet');
+  skipNotice('notebook suite: engine comparisons skipped: lambdas/engine/run-report.ts does not exist yet');
 }
 
 interface Summary {
