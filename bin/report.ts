@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { writeReportFolder } from '../lambdas/engine/deliver/folder.js';
 import { ReportRequestError, type WindowRequest, runReport } from '../lambdas/engine/run-report.js';
 import { SourceError } from '../lambdas/engine/source/log-source.js';
+import { formatUsd } from '../lambdas/engine/render/format.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const SAMPLE_ROOT = join(HERE, '..', 'sample', 'finrag');
@@ -123,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
     const dq = model.dataQuality;
     const lines = [
       `Report for ${model.window.from} to ${model.window.to} (${model.window.timezone}) from ${model.source}`,
-      `  ${t.queries.toLocaleString('en-US')} queries, ${t.failed.toLocaleString('en-US')} failed, cost $${t.costUsd.toFixed(4)}, ${t.totalTokens.toLocaleString('en-US')} tokens`,
+      `  ${t.queries.toLocaleString('en-US')} queries, ${t.failed.toLocaleString('en-US')} failed, cost ${formatUsd(t.costUsd)}, ${t.totalTokens.toLocaleString('en-US')} tokens`,
       `  rows read ${dq.rowsRead.toLocaleString('en-US')}: used ${dq.rowsUsed.toLocaleString('en-US')}, outside the window ${dq.rowsOutsideWindow.toLocaleString('en-US')}, skipped ${dq.rowsSkipped.toLocaleString('en-US')}`,
       ...dq.notes.map((n) => `  note: ${n}`),
       `Written to ${join(resolve(opts.out), 'report.html')}`,

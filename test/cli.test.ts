@@ -17,11 +17,16 @@ afterAll(async () => {
 test('with no arguments it reports on the bundled sample over all its dates into ./out/report', async () => {
   const r = await runCli([]);
   expect(r.code).toBe(0);
-  const [d] = await duckdbQuery(`SELECT count(*) AS n, min(substr(timestamp, 1, 10)) AS first, max(substr(timestamp, 1, 10)) AS last
+  const [d] = await duckdbQuery(`SELECT count(*) AS n, min(substr(timestamp, 1, 10)) AS first, max(substr(timestamp, 1, 10)) AS last,
+    sum(cost) AS cost, count(*) FILTER (WHERE cost IS NULL AND error IS NULL) AS unlogged
     FROM read_parquet('sample/finrag/logs/**/*.parquet', hive_partitioning = false)`);
   const out = resolve('out', 'report');
   expect(r.stdout).toContain(`Report for ${d.first} to ${d.last} (UTC) from sample/finrag`);
   expect(r.stdout).toContain(`${(d.n as number).toLocaleString('en-US')} queries`);
+  // every successful sample row logs its cost: the headline is DuckDB's sum, in dollars and cents (>= $1)
+  expect(d.unlogged).toBe(0);
+  const dollars = (d.cost as number).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  expect(r.stdout).toContain(`cost $${dollars},`);
   expect(r.stdout).toContain(`Written to ${join(out, 'report.html')}`);
   // progress goes to stderr, not stdout
   expect(r.stderr).toContain('files under logs/');

@@ -121,6 +121,15 @@ test('an unreachable bucket fails with a one-line reason', async () => {
   ).rejects.toThrow(/^cannot list s3:\/\/no-such-bucket\/logs-root\/logs\/: NoSuchBucket/);
 });
 
+test('the failed listing names the prefix it listed, also for a root given without a trailing slash', async () => {
+  await expect(
+    runReport({ source: 's3://no-such-bucket/DATA/FINRAG', window: { all: true }, s3: s3.makeClient(), renderCharts: false }),
+  ).rejects.toThrow(/^cannot list s3:\/\/no-such-bucket\/DATA\/FINRAG\/logs\/: NoSuchBucket/);
+  await expect(
+    runReport({ source: 's3://no-such-bucket', window: { all: true }, s3: s3.makeClient(), renderCharts: false }),
+  ).rejects.toThrow(/^cannot list s3:\/\/no-such-bucket\/logs\/: NoSuchBucket/);
+});
+
 /** A client whose GetObject answers AccessDenied for keys matching `deny` (as a missing KMS grant would). */
 function denyingClient(deny: RegExp): S3Client {
   const client = s3.makeClient();

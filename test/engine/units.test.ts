@@ -1,4 +1,7 @@
 /** Small pure pieces of the engine, checked against values worked out by hand. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DayClock, addDays, dateOfDayNumber, dayNumber, daysBetweenInclusive, isIsoDate, localDate, startOfLocalDay } from '../../lambdas/engine/aggregate/calendar.js';
 import { Float64Column, concatColumns, percentileSorted, percentiles } from '../../lambdas/engine/aggregate/percentiles.js';
 import { parseIsoTimestamp, toInstant } from '../../lambdas/engine/normalise/timestamps.js';
@@ -170,7 +173,20 @@ describe('pricing', () => {
     const book = new PriceBook(loadPriceOverrides('{"models": {"acme.m": {"input_mtok": 3, "output_mtok": 6}}}'));
     expect(book.price('acme.m', 1000, 500)).toBeCloseTo(0.003 + 0.003, 12);
     expect(() => loadPriceOverrides('{"acme.m": {"input_mtok": "3"}}')).toThrow('model "acme.m" needs non-negative numbers');
-    expect(() => loadPriceOverrides('{nope')).toThrow('price overrides are not valid JSON');
+    expect(() => loadPriceOverrides('{nope')).toThrow('price overrides (inline JSON) are not valid JSON');
+    // a file: named, and the parser's quote of a multi-line text stays on one line
+    const dir = mkdtempSync(join(tmpdir(), 'prices-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, 'not json{\n  "a": 1\n}\n');
+    let message = '';
+    try {
+      loadPriceOverrides(file);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    expect(message.startsWith(`price overrides ${file} are not valid JSON: `)).toBe(true);
+    expect(message).not.toContain('\n');
   });
 });
 

@@ -23,11 +23,14 @@ export function loadPriceOverrides(input: PriceOverrides | string | null | undef
   if (input === null || input === undefined) return {};
   let raw: unknown = input;
   if (typeof input === 'string') {
-    const text = input.trimStart().startsWith('{') ? input : readPriceFile(input);
+    const inline = input.trimStart().startsWith('{');
+    const text = inline ? input : readPriceFile(input);
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      throw new PriceTableError(`price overrides are not valid JSON: ${(e as Error).message}`);
+      // V8 quotes the start of the text in its message: keep the error on one line.
+      const reason = (e as Error).message.replace(/\s+/g, ' ');
+      throw new PriceTableError(`price overrides ${inline ? '(inline JSON)' : input} are not valid JSON: ${reason}`);
     }
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {

@@ -38,7 +38,7 @@ export class S3LogSource implements LogSource {
         );
       } catch (e) {
         const err = e as Error & { name?: string };
-        throw new SourceError(`cannot list ${this.root}logs/: ${err.name ?? 'Error'}: ${err.message}`);
+        throw new SourceError(`cannot list s3://${this.bucket}/${listPrefix}: ${err.name ?? 'Error'}: ${err.message}`);
       }
       for (const o of page.Contents ?? []) {
         if (!o.Key || o.Key.endsWith('/')) continue; // folder placeholder objects
