@@ -294,4 +294,12 @@ describe('renderHtml with an empty window and no charts', () => {
     const text = html.replace(/<[^>]*>/g, ' ');
     expect(text).not.toMatch(/\bNaN\b|\bundefined\b|\bnull\b|Infinity/);
   });
+
+  it('says the previous period has no rows instead of comparing with zero', () => {
+    const kpis = between(html, '<div class="kpis">', '</section>');
+    expect(kpis).not.toContain('vs ');
+    expect(kpis.match(/no previous data/g)).toHaveLength(6); // one per KPI card
+    expect(kpis).toContain(`The previous ${base.previousPeriod.window.days} days (`);
+    expect(kpis).toContain('have no rows, so no change is shown.');
+  });
 });

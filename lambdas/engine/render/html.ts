@@ -125,7 +125,9 @@ function kpis(model: ReportModel): Html {
   const t = model.totals;
   const p = model.previousPeriod;
   const c = p.change;
-  const prev = (s: string): Html => `vs ${esc(s)}`;
+  // No rows in the previous period (e.g. a report over all the data): nothing to compare with.
+  const noPrevious = p.totals.queries === 0;
+  const prev = (s: string): Html => (noPrevious ? 'no previous data' : `vs ${esc(s)}`);
   const unpriced = model.dataQuality.unpricedModels.length;
   const costSub = [prev(formatUsd(p.totals.costUsd)), `list price ${esc(formatUsd(t.listPriceCostUsd))}`];
   if (unpriced > 0) costSub.push(`<strong>excludes ${esc(formatInt(unpriced))} unpriced ${unpriced === 1 ? 'model' : 'models'}</strong>`);
@@ -147,7 +149,9 @@ function kpis(model: ReportModel): Html {
 <div class="kpis">
 ${cards.join('\n')}
 </div>
-<p class="hint">Changes compare with the previous ${esc(formatInt(p.window.days))} days (${esc(prevRange)}); the error-rate change is in percentage points (pp). For cost, errors and latency an increase is shown in red.</p>
+<p class="hint">${noPrevious
+    ? `The previous ${esc(formatInt(p.window.days))} days (${esc(prevRange)}) have no rows, so no change is shown.`
+    : `Changes compare with the previous ${esc(formatInt(p.window.days))} days (${esc(prevRange)}); the error-rate change is in percentage points (pp). For cost, errors and latency an increase is shown in red.`}</p>
 </section>`;
 }
 
