@@ -8,17 +8,7 @@ import type { ChartSpec } from '../../lambdas/engine/render/charts.js';
 import type { DayModelRow, DayRow, ReportModel } from '../../lambdas/engine/report-model.js';
 import { makeModel } from '../support/model-fixture.js';
 
-type Row = Record<string, unknown>;
-
-function chart(specs: ChartSpec[], name: string): ChartSpec {
-  const c = specs.find((s) => s.name === name);
-  if (!c) throw new Error(`no chart ${name}`);
-  return c;
-}
-
-function values(c: ChartSpec): Row[] {
-  return (c.spec as unknown as { data: { values: Row[] } }).data.values;
-}
+import { chart, values, type Row } from '../support/chart-specs.js';
 
 /** Every date from `from` to `to` inclusive (test-side calendar, plain UTC date arithmetic). */
 function dates(from: string, to: string): string[] {

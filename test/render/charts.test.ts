@@ -8,19 +8,7 @@ import type { ChartSpec } from '../../lambdas/engine/render/charts.js';
 import type { DayModelRow, ModelRow, ReportModel } from '../../lambdas/engine/report-model.js';
 import { makeModel } from '../support/model-fixture.js';
 
-type Row = Record<string, unknown>;
-
-function chart(specs: ChartSpec[], name: string): ChartSpec {
-  const c = specs.find((s) => s.name === name);
-  if (!c) throw new Error(`no chart ${name}`);
-  return c;
-}
-
-function values(c: ChartSpec): Row[] {
-  const data = (c.spec as { data?: { values?: Row[] } }).data;
-  if (!data?.values) throw new Error(`${c.name}: no inline data.values`);
-  return data.values;
-}
+import { chart, values, type Row } from '../support/chart-specs.js';
 
 /** Text content of every <text> element (Vega writes one per label / title line). */
 function texts(svg: string): string[] {
