@@ -45,6 +45,10 @@ test('--from/--to, --tz and --prices are honoured', async () => {
   const model = JSON.parse(await readFile(join(out, 'aggregates.json'), 'utf8'));
   expect(model.window).toEqual({ from: '2025-11-10', to: '2025-11-16', timezone: 'Asia/Kolkata', days: 7 });
   expect(model.pricing.overridesFile).toBe(prices);
+  // the sample logs no acme.custom-v1 (DuckDB), so the override is named as matching nothing
+  const [u] = await duckdbQuery(`SELECT count(*) AS n FROM read_parquet('sample/finrag/logs/**/*.parquet', hive_partitioning = false) WHERE model_id = 'acme.custom-v1'`);
+  expect(u.n).toBe(0);
+  expect(model.dataQuality.notes.some((n: string) => n.includes('matched no model id') && n.includes('acme.custom-v1'))).toBe(true);
   // days in Asia/Kolkata (UTC+05:30) by DuckDB
   const [d] = await duckdbQuery(`SET TimeZone = 'Asia/Kolkata'; SELECT count(*) AS n FROM read_parquet('sample/finrag/logs/**/*.parquet', hive_partitioning = false)
     WHERE CAST(CAST(timestamp AS TIMESTAMPTZ) AS DATE) BETWEEN DATE '2025-11-10' AND DATE '2025-11-16'`);

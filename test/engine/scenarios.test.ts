@@ -255,6 +255,18 @@ test('a model with neither a logged cost nor a price is named, never a silent $0
   expect(priced.model.dataQuality.unpricedModels).toEqual([]);
   expect(priced.model.dataQuality.repricedRows).toBe(2);
   expect(priced.model.totals.costUsd).toBeCloseTo(0.01 + 0.012, 12);
+  expect(priced.model.dataQuality.notes.join('\n')).not.toContain('matched no model id');
+  // a misspelt override is named, not silently ignored
+  const misspelt = await runReport({
+    source: dir,
+    window: { from: '2025-02-01', to: '2025-02-01' },
+    renderCharts: false,
+    priceOverrides: { models: { 'acme.finetuned-analyst-v2': { input_mtok: 2, output_mtok: 10 } } } as never,
+  });
+  expect(misspelt.model.dataQuality.unpricedModels.map((u) => u.modelId)).toEqual(['acme.finetuned-analyst-v3']);
+  expect(misspelt.model.dataQuality.notes).toContain(
+    '1 price override matched no model id in the rows of this report (window and previous period): acme.finetuned-analyst-v2. Model ids must match exactly.',
+  );
 });
 
 test('impossible numbers are set aside and counted; rows with nothing to price are named; no list price is null, not $0', async () => {

@@ -280,6 +280,12 @@ function notesFor(
   if (noListPrice.length > 0) {
     notes.push(`No list price is known for ${noListPrice.join(', ')}: the list-price cost and its gap leave ${noListPrice.length === 1 ? 'it' : 'them'} out.`);
   }
+  const unusedOverrides = acc.prices.unusedOverrides();
+  if (unusedOverrides.length > 0) {
+    notes.push(
+      `${plural(unusedOverrides.length, 'price override')} matched no model id in the rows of this report (window and previous period): ${unusedOverrides.join(', ')}. Model ids must match exactly.`,
+    );
+  }
   if (acc.invalidValues.size > 0) {
     const total = [...acc.invalidValues.values()].reduce((a, b) => a + b, 0);
     const list = [...acc.invalidValues.entries()].map(([c, n]) => `${c} ${n.toLocaleString('en-US')}`).join(', ');

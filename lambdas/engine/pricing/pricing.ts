@@ -87,6 +87,11 @@ export class PriceBook {
     return this.pricing(modelId).kind !== 'none';
   }
 
+  /** Override ids that no model priced so far matched (a typo in --prices would otherwise go unnoticed). */
+  unusedOverrides(): string[] {
+    return Object.keys(this.overrides).filter((id) => !this.cache.has(id));
+  }
+
   private pricing(modelId: string): ModelPricing {
     let p = this.cache.get(modelId);
     if (!p) {
